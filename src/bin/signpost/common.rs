@@ -1,0 +1,63 @@
+//! What every subcommand shares: the output shape, the error, reading files.
+
+use std::fmt;
+use std::path::Path;
+
+/// What a subcommand prints on stdout.
+pub enum Output {
+    /// Pretty-printed JSON.
+    Json(serde_json::Value),
+    /// Text printed as is (CSV).
+    Text(String),
+}
+
+impl Output {
+    pub fn print(self) {
+        match self {
+            Output::Json(value) => match serde_json::to_string_pretty(&value) {
+                Ok(text) => println!("{text}"),
+                Err(err) => {
+                    eprintln!("signpost: could not write JSON: {err}");
+                    std::process::exit(2);
+                }
+            },
+            Output::Text(text) => print!("{text}"),
+        }
+    }
+}
+
+/// A message for the user; the tool prints it and exits with status 2.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<E: std::error::Error> From<E> for CliError {
+    fn from(err: E) -> Self {
+        CliError(err.to_string())
+    }
+}
+
+pub fn fail<T>(message: impl Into<String>) -> Result<T, CliError> {
+    Err(CliError(message.into()))
+}
+
+/// Reads a whole file, with the path in the message when it cannot.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|err| CliError(format!("cannot read {}: {err}", path.display())))
+}
+
+/// The file name used in messages.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+pub fn to_json<T: serde::Serialize>(value: &T) -> Result<Output, CliError> {
+    Ok(Output::Json(serde_json::to_value(value)?))
+}

@@ -1,0 +1,72 @@
+//! `signpost`: the command-line tool over the same engines as the page.
+//!
+//! Every subcommand prints JSON (or CSV where it says so) on stdout. Bad input
+//! gives one message on stderr and exit status 2.
+
+mod common;
+mod demo;
+mod inspect;
+mod rank;
+mod segment;
+mod simulate;
+mod suggest;
+mod train;
+
+use clap::{Parser, Subcommand};
+use common::Output;
+
+#[derive(Parser)]
+#[command(
+    name = "signpost",
+    version,
+    about = "Signpost's engines on the command line (JSON out; exit 2 on bad input)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write demo data (referrals as CSV, directory, scenario).
+    Demo(demo::Args),
+    /// Read a CSV/XLSX file: rows, columns (type, role) and the quality report.
+    Inspect(inspect::Args),
+    /// Train and validate the triage model.
+    Train(train::Args),
+    /// Score a file of referrals with a saved model (CSV out).
+    Suggest(suggest::Args),
+    /// Rank the services of a directory for one person.
+    Rank(rank::Args),
+    /// Run the flow simulator on a scenario, or one M/M/c station.
+    Simulate(simulate::Args),
+    /// Group the rows of a file with k-means.
+    Segment(segment::Args),
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            std::process::exit(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Demo(args) => demo::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Train(args) => train::run(args),
+        Command::Suggest(args) => suggest::run(args),
+        Command::Rank(args) => rank::run(args),
+        Command::Simulate(args) => simulate::run(args),
+        Command::Segment(args) => segment::run(args),
+    };
+    match result {
+        Ok(output) => output.print(),
+        Err(err) => {
+            eprintln!("signpost: {err}");
+            std::process::exit(2);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! `signpost rank` (being built).
+
+use crate::common::{fail, CliError, Output};
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> Result<Output, CliError> {
+    fail("`signpost rank` is not built yet")
+}
