@@ -1,0 +1,3 @@
+//! Benchmark: forest (being built).
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Benchmark: import (being built).
+
+fn main() {}

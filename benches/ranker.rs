@@ -1,0 +1,3 @@
+//! Benchmark: ranker (being built).
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Benchmark: segment (being built).
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Benchmark: simulate (being built).
+
+fn main() {}

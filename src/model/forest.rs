@@ -1,0 +1,1 @@
+//! Random forest whose trees the core can read (being built).

@@ -1,0 +1,8 @@
+//! The one integration-test binary: each engine has a module here.
+
+mod cli;
+mod import;
+mod model;
+mod ranker;
+mod segment;
+mod sim;
