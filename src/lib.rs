@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod import;
+pub mod jobs;
 pub mod model;
 pub mod ranker;
 pub mod segment;

@@ -1,1 +1,174 @@
-//! (being built)
+//! The workspace: everything a user has made, as one versioned serde value,
+//! and its export file.
+//!
+//! The export file is an envelope `{format, version, checksum, workspace}`.
+//! The checksum is SHA-256 over the canonical JSON of `workspace` (keys
+//! sorted, as `serde_json::Value` writes them), so a file that was edited by
+//! hand, truncated or damaged is refused before anything is replaced. It
+//! detects damage, not a determined forger: the file is the user's own.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::import::Dataset;
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+/// The `format` tag of an export file.
+pub const FORMAT: &str = "signpost-workspace";
+
+/// All of one user's work.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Workspace {
+    /// Historical referrals and their column roles.
+    pub data: Option<Dataset>,
+    /// What the workspace came from ("demo (seed 42)", a file name), for display.
+    pub origin: Option<String>,
+}
+
+/// The seed of the built-in demo workspace.
+pub const DEMO_SEED: u64 = 42;
+
+/// The built-in demo workspace: synthetic referrals (and, as the engines
+/// arrive, a directory and a scenario), the same for a seed everywhere.
+pub fn demo(seed: u64) -> Workspace {
+    let options = crate::demo::DemoOptions {
+        seed,
+        ..crate::demo::DemoOptions::default()
+    };
+    Workspace {
+        data: Some(crate::demo::referrals(&options)),
+        origin: Some(format!("demo (seed {seed})")),
+    }
+}
+
+impl Workspace {
+    pub fn is_empty(&self) -> bool {
+        *self == Workspace::default()
+    }
+}
+
+/// Why an export file was refused. Nothing is replaced when this happens.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("{file} is not a workspace file (it is not JSON: {detail}); choose a file saved with \"Export workspace\"")]
+    NotJson { file: String, detail: String },
+    #[error("{file} is not a Signpost workspace (no \"format\": \"{FORMAT}\"); choose a file saved with \"Export workspace\"")]
+    WrongFormat { file: String },
+    #[error("{file} was saved by a newer or unknown version of Signpost (schema {found}, this page reads {SCHEMA_VERSION}); open it with the version that saved it")]
+    UnknownVersion { file: String, found: u64 },
+    #[error("{file} has been changed or damaged since it was exported (its checksum does not match); export the workspace again from the original")]
+    ChecksumMismatch { file: String },
+    #[error("{file} has the right checksum but its contents do not fit this version ({detail}); export the workspace again")]
+    BadContents { file: String, detail: String },
+    #[error("could not write the workspace: {0}")]
+    Serialize(String),
+}
+
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    format: String,
+    version: u64,
+    checksum: String,
+    workspace: serde_json::Value,
+}
+
+fn checksum(value: &serde_json::Value) -> String {
+    let canonical = value.to_string();
+    let digest = Sha256::digest(canonical.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Writes the export file (pretty JSON).
+pub fn export(workspace: &Workspace) -> Result<String, WorkspaceError> {
+    let value =
+        serde_json::to_value(workspace).map_err(|err| WorkspaceError::Serialize(err.to_string()))?;
+    let envelope = Envelope {
+        format: FORMAT.to_string(),
+        version: u64::from(SCHEMA_VERSION),
+        checksum: checksum(&value),
+        workspace: value,
+    };
+    serde_json::to_string(&envelope).map_err(|err| WorkspaceError::Serialize(err.to_string()))
+}
+
+/// Reads an export file. `file` is its name, used in messages.
+pub fn import(file: &str, text: &str) -> Result<Workspace, WorkspaceError> {
+    let file = file.to_string();
+    let raw: serde_json::Value = serde_json::from_str(text).map_err(|err| WorkspaceError::NotJson {
+        file: file.clone(),
+        detail: err.to_string(),
+    })?;
+    if raw.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        return Err(WorkspaceError::WrongFormat { file });
+    }
+    let version = raw.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
+    if version != u64::from(SCHEMA_VERSION) {
+        return Err(WorkspaceError::UnknownVersion {
+            file,
+            found: version,
+        });
+    }
+    let envelope: Envelope =
+        serde_json::from_value(raw).map_err(|err| WorkspaceError::BadContents {
+            file: file.clone(),
+            detail: err.to_string(),
+        })?;
+    if checksum(&envelope.workspace) != envelope.checksum {
+        return Err(WorkspaceError::ChecksumMismatch { file });
+    }
+    serde_json::from_value(envelope.workspace).map_err(|err| WorkspaceError::BadContents {
+        file,
+        detail: err.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{Column, ColumnKind, Role};
+
+    fn sample() -> Workspace {
+        Workspace {
+            data: Some(Dataset {
+                source: "history.csv".into(),
+                n_rows: 2,
+                columns: vec![Column {
+                    name: "risk_level".into(),
+                    kind: ColumnKind::Ordinal,
+                    role: Role::Feature,
+                    cells: vec![Some("3".into()), None],
+                }],
+                success_rule: None,
+            }),
+            origin: Some("history.csv".into()),
+        }
+    }
+
+    #[test]
+    fn export_then_import_gives_the_same_workspace() {
+        let ws = sample();
+        let text = export(&ws).unwrap();
+        assert_eq!(import("ws.json", &text).unwrap(), ws);
+    }
+
+    #[test]
+    fn refusals_name_the_file_and_the_fix() {
+        let good = export(&sample()).unwrap();
+        let tampered = good.replace("risk_level", "risk_levelX");
+        let truncated = &good[..good.len() / 2];
+        let newer = good.replace("\"version\":1", "\"version\":99");
+        let cases: Vec<(&str, fn(&WorkspaceError) -> bool)> = vec![
+            (tampered.as_str(), |e| matches!(e, WorkspaceError::ChecksumMismatch { .. })),
+            (truncated, |e| matches!(e, WorkspaceError::NotJson { .. })),
+            (newer.as_str(), |e| matches!(e, WorkspaceError::UnknownVersion { found: 99, .. })),
+            ("{\"a\":1}", |e| matches!(e, WorkspaceError::WrongFormat { .. })),
+        ];
+        for (text, expected) in cases {
+            let err = import("ws.json", text).unwrap_err();
+            assert!(expected(&err), "unexpected error {err:?}");
+            assert!(err.to_string().contains("ws.json"), "{err}");
+        }
+    }
+}

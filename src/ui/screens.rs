@@ -1,0 +1,52 @@
+//! The screens, one component per file, and the navigation between them.
+//! The current screen is the URL fragment (`#data`), so the browser's back
+//! button and a reload keep the user where they were.
+
+pub mod data;
+pub mod settings;
+pub mod start;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Start,
+    Data,
+    Settings,
+}
+
+impl Screen {
+    /// The screens in navigation order.
+    pub const ALL: [Screen; 3] = [Screen::Start, Screen::Data, Screen::Settings];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Screen::Start => "start",
+            Screen::Data => "data",
+            Screen::Settings => "settings",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Start => "Start",
+            Screen::Data => "Data",
+            Screen::Settings => "Settings",
+        }
+    }
+
+    /// The screen named by a URL fragment (`#data`, `#data?x=1`); Start otherwise.
+    pub fn from_hash(hash: &str) -> Screen {
+        let slug = hash.trim_start_matches('#');
+        let slug = slug.split(['?', '/']).next().unwrap_or("");
+        Screen::ALL
+            .into_iter()
+            .find(|screen| screen.slug() == slug)
+            .unwrap_or(Screen::Start)
+    }
+}
+
+/// Moves to a screen by setting the URL fragment (the app listens for it).
+pub fn go(screen: Screen) {
+    let _ = gloo::utils::window()
+        .location()
+        .set_hash(screen.slug());
+}

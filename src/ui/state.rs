@@ -1,0 +1,159 @@
+//! The page's state as plain data: the workspace, its revision (bumped on
+//! every change so the app knows to save) and the notice shown at the top.
+//! A pure reducer, as in Yew's todomvc example.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::import::{ColumnKind, Dataset, Problem, Role, SuccessRule};
+use crate::workspace::Workspace;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Info(String),
+    Error(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppState {
+    pub workspace: Rc<Workspace>,
+    /// Bumped by every change to the workspace; the app saves when it moves.
+    pub revision: u64,
+    /// False until the saved workspace has been read from IndexedDB.
+    pub loaded: bool,
+    pub notice: Option<Notice>,
+    /// Row-level problems of the last import (the import itself succeeded).
+    pub import_problems: Rc<Vec<Problem>>,
+}
+
+pub enum Action {
+    /// The saved workspace was read at start-up (no save needed).
+    Loaded(Workspace),
+    /// Replace the whole workspace (demo, opened file, cleared).
+    Replace {
+        workspace: Workspace,
+        notice: Notice,
+    },
+    /// New referral data from an import.
+    SetData {
+        dataset: Dataset,
+        problems: Vec<Problem>,
+        origin: String,
+    },
+    SetColumnKind(usize, ColumnKind),
+    SetColumnRole(usize, Role),
+    SetSuccessRule(Option<SuccessRule>),
+    /// Any other change to the workspace, as a function of the old one.
+    Update(Box<dyn FnOnce(&mut Workspace)>),
+    Notify(Notice),
+    DismissNotice,
+}
+
+impl AppState {
+    fn changed(&self, workspace: Workspace) -> AppState {
+        AppState {
+            workspace: Rc::new(workspace),
+            revision: self.revision + 1,
+            ..self.clone()
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = match action {
+            Action::Loaded(workspace) => AppState {
+                workspace: Rc::new(workspace),
+                loaded: true,
+                ..(*self).clone()
+            },
+            Action::Replace { workspace, notice } => AppState {
+                notice: Some(notice),
+                import_problems: Rc::default(),
+                ..self.changed(workspace)
+            },
+            Action::SetData {
+                dataset,
+                problems,
+                origin,
+            } => {
+                let mut workspace = (*self.workspace).clone();
+                let message = format!(
+                    "Imported {} rows and {} columns from {}.",
+                    dataset.n_rows,
+                    dataset.columns.len(),
+                    dataset.source
+                );
+                workspace.data = Some(dataset);
+                workspace.origin = Some(origin);
+                AppState {
+                    notice: Some(Notice::Info(message)),
+                    import_problems: Rc::new(problems),
+                    ..self.changed(workspace)
+                }
+            }
+            Action::SetColumnKind(col_idx, kind) => {
+                let mut workspace = (*self.workspace).clone();
+                if let Some(column) = workspace
+                    .data
+                    .as_mut()
+                    .and_then(|data| data.columns.get_mut(col_idx))
+                {
+                    column.kind = kind;
+                }
+                self.changed(workspace)
+            }
+            Action::SetColumnRole(col_idx, role) => {
+                let mut workspace = (*self.workspace).clone();
+                if let Some(data) = workspace.data.as_mut() {
+                    // One pathway column at most: choosing a new one demotes the old.
+                    if role == Role::Pathway {
+                        for column in data.columns.iter_mut().filter(|c| c.role == Role::Pathway) {
+                            column.role = Role::Ignore;
+                        }
+                    }
+                    if let Some(column) = data.columns.get_mut(col_idx) {
+                        column.role = role;
+                    }
+                }
+                self.changed(workspace)
+            }
+            Action::SetSuccessRule(rule) => {
+                let mut workspace = (*self.workspace).clone();
+                if let Some(data) = workspace.data.as_mut() {
+                    data.success_rule = rule;
+                }
+                self.changed(workspace)
+            }
+            Action::Update(change) => {
+                let mut workspace = (*self.workspace).clone();
+                change(&mut workspace);
+                self.changed(workspace)
+            }
+            Action::Notify(notice) => AppState {
+                notice: Some(notice),
+                ..(*self).clone()
+            },
+            Action::DismissNotice => AppState {
+                notice: None,
+                ..(*self).clone()
+            },
+        };
+        if !next.loaded && next.revision > 0 {
+            next.loaded = true;
+        }
+        Rc::new(next)
+    }
+}
+
+/// The state handle every screen reads and dispatches to.
+pub type AppContext = UseReducerHandle<AppState>;
+
+/// The app state from the provider in `App`.
+#[hook]
+pub fn use_app() -> AppContext {
+    use_context::<AppContext>().expect("AppContext is provided by App")
+}
