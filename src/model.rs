@@ -3,3 +3,4 @@
 
 pub mod forest;
 pub mod matrix;
+pub mod shap;
