@@ -1,3 +1,4 @@
 //! Small components shared by several screens.
 
+pub mod charts;
 pub mod progress;
