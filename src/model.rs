@@ -9,3 +9,4 @@ pub mod matrix;
 pub mod metrics;
 pub mod shap;
 pub mod split;
+pub mod train;
