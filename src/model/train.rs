@@ -18,15 +18,17 @@
 //!   suggestions were followed, estimated doubly robust over every usable row,
 //!   each row predicted by models that did not see it (cross-fitting on the
 //!   training folds, the final models on the held-out rows): the outcome model
-//!   is the fit learners, the propensity of past allocation a one-vs-rest
-//!   logistic regression, clipped at `propensity_clip`. The 95% interval is a
-//!   normal approximation. "Auto" picks the higher estimate and says "too close
-//!   to call" when each lies within the other's interval.
+//!   is the fit learners, the propensity of past allocation the evidence
+//!   forest's leaf shares (a forest, because past allocation follows a
+//!   non-linear rule), clipped below at `propensity_clip`. The 95% interval is a
+//!   normal approximation. "Auto" picks the higher estimate; when each lies
+//!   within the other's interval it says "too close to call" and keeps the
+//!   seed method (successful allocations).
 //! - Validation: a stratified held-out share (by pathway), stratified k-fold
 //!   cross-validation on the rest. Metrics of a mode are over successful
 //!   referrals: how often its top pathway is the one that worked.
-//! - Split-conformal prediction sets (90% by default) from the calibrated
-//!   out-of-fold probabilities of successful training referrals.
+//! - Split-conformal prediction sets (90% by default) from the raw
+//!   out-of-fold forest probabilities of successful training referrals.
 
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -464,22 +466,6 @@ fn fit_learners(x: &Matrix, labels: &[usize], success: &[bool], n_classes: usize
         .collect()
 }
 
-/// One-vs-rest propensity of past allocation, normalised and clipped.
-fn fit_propensity(x: &Matrix, labels: &[usize], n_classes: usize) -> Vec<Logistic> {
-    (0..n_classes)
-        .map(|k| {
-            let y: Vec<bool> = labels.iter().map(|&l| l == k).collect();
-            Logistic::fit(x, &y, None, 1.0)
-        })
-        .collect()
-}
-
-fn propensity(models: &[Logistic], row: &[f64], clip: f64) -> Vec<f64> {
-    let raw: Vec<f64> = models.iter().map(|m| m.predict(row)).collect();
-    let total: f64 = raw.iter().sum::<f64>().max(1e-12);
-    raw.iter().map(|p| (p / total).max(clip)).collect()
-}
-
 fn chances(learners: &[Logistic], row: &[f64]) -> Vec<f64> {
     learners.iter().map(|m| m.predict(row)).collect()
 }
@@ -527,7 +513,6 @@ struct Predictions {
 struct Learners {
     forest: Forest,
     fit: Vec<Logistic>,
-    propensity: Vec<Logistic>,
     evidence: Forest,
 }
 
@@ -551,7 +536,6 @@ fn fit_all(
     Ok(Learners {
         forest,
         fit: fit_learners(x, labels, success, n_classes),
-        propensity: fit_propensity(x, labels, n_classes),
         evidence,
     })
 }
@@ -561,7 +545,12 @@ fn predict_all(learners: &Learners, x: &Matrix, clip: f64, out: &mut Predictions
         let row = x.row(local);
         out.forest[target] = learners.forest.predict_proba(row);
         out.chance[target] = chances(&learners.fit, row);
-        out.propensity[target] = propensity(&learners.propensity, row, clip);
+        out.propensity[target] = learners
+            .evidence
+            .predict_proba(row)
+            .iter()
+            .map(|p| p.max(clip))
+            .collect();
         out.similar[target] = similar_counts(&learners.evidence, row);
     }
 }
@@ -750,10 +739,13 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
     let calibrator = Calibrator::fit(&oof_proba, &oof_labels, n_classes);
     let calibrated: Vec<Vec<f64>> = pred.forest.iter().map(|p| calibrator.apply(p)).collect();
 
-    // Conformal threshold: the coverage quantile of 1 - p(actual).
+    // Conformal threshold: the coverage quantile of 1 - p(actual) over the raw
+    // out-of-fold probabilities. Raw, not calibrated: the calibrator was fitted
+    // on these same rows, so calibrated scores would be optimistic and the sets
+    // would cover less than promised.
     let mut scores: Vec<f64> = oof_success
         .iter()
-        .map(|&i| 1.0 - calibrated[i].get(labels[i]).copied().unwrap_or(0.0))
+        .map(|&i| 1.0 - pred.forest[i].get(labels[i]).copied().unwrap_or(0.0))
         .collect();
     scores.sort_by(f64::total_cmp);
     let rank = ((scores.len() as f64 + 1.0) * config.coverage).ceil() as usize;
@@ -784,11 +776,16 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
     let mode_report =
         |mode: Mode, scores_of: &dyn Fn(usize) -> Vec<f64>, policy: &[usize]| ModeReport {
             mode,
+            // Cross-validated figures of allocations use the raw forest
+            // probabilities: the calibrator was fitted on these rows.
             cv: metrics::evaluate(
                 &oof_labels,
                 &oof_success
                     .iter()
-                    .map(|&i| scores_of(i))
+                    .map(|&i| match mode {
+                        Mode::Allocations => pred.forest[i].clone(),
+                        _ => scores_of(i),
+                    })
                     .collect::<Vec<_>>(),
                 &pathways,
             ),
@@ -819,8 +816,13 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
     } else {
         Mode::Allocations
     };
+    // When the data cannot tell the modes apart, auto keeps the seed method
+    // (successful allocations): the familiar one, and on the demo's ground
+    // truth the doubly robust estimate leaned towards fit even where fit's
+    // top pathway was less often the true best.
+    let auto_pick = if too_close { Mode::Allocations } else { better };
     let chosen_mode = match config.mode {
-        Mode::Auto => better,
+        Mode::Auto => auto_pick,
         other => other,
     };
     let describe = |e: &Estimate| {
@@ -841,6 +843,9 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         choice.push_str(" The two are too close to call: each lies within the other's interval.");
     }
     choice.push_str(&match config.mode {
+        Mode::Auto if too_close => {
+            " Auto keeps successful allocations, the seed method, until the data can tell them apart.".to_string()
+        }
         Mode::Auto => format!(
             " Auto chose {} because its estimate is higher.",
             mode_label(chosen_mode)
@@ -881,7 +886,7 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         .collect();
     let coverage_hits = test_success
         .iter()
-        .filter(|&&i| in_set(&calibrated[i], labels[i]))
+        .filter(|&&i| in_set(&pred.forest[i], labels[i]))
         .count();
     let conformal_coverage_holdout = coverage_hits as f64 / test_success.len().max(1) as f64;
 
@@ -1032,7 +1037,8 @@ impl TrainedModel {
         if flags.imputed.len() == self.encoder.features.len() {
             return Err(ModelError::EmptyReferral);
         }
-        let proba = self.calibrator.apply(&self.forest.predict_proba(&row));
+        let raw = self.forest.predict_proba(&row);
+        let proba = self.calibrator.apply(&raw);
         let chance = chances(&self.fit_learners, &row);
         let similar = similar_counts(&self.evidence, &row);
         let min = self.config.little_evidence_min as f64;
@@ -1049,8 +1055,8 @@ impl TrainedModel {
         order.sort_by(|&a, &b| ranking[b].total_cmp(&ranking[a]).then(a.cmp(&b)));
         let name = |k: usize| self.pathways.get(k).cloned().unwrap_or_default();
         let top = order.first().map(|&k| name(k)).unwrap_or_default();
-        let prediction_set: Vec<String> = (0..proba.len())
-            .filter(|&k| 1.0 - proba[k] <= self.conformal_threshold + 1e-12)
+        let prediction_set: Vec<String> = (0..raw.len())
+            .filter(|&k| 1.0 - raw[k] <= self.conformal_threshold + 1e-12)
             .map(name)
             .collect();
         let top_proba = proba.iter().copied().fold(0.0, f64::max);
