@@ -1,6 +1,12 @@
 //! The triage model: encoding a dataset into features, the random forest,
 //! validation, calibration, the two ways to learn and the choice between them.
 
+pub mod calibrate;
+pub mod encode;
 pub mod forest;
+pub mod logistic;
 pub mod matrix;
+pub mod metrics;
 pub mod shap;
+pub mod split;
+pub mod train;

@@ -99,7 +99,11 @@ pub enum ForestError {
         n_classes: usize,
     },
     #[error("row {row}, feature {feature} is {value}: every value must be a finite number; fill or drop missing values first")]
-    NotFinite { row: usize, feature: usize, value: f64 },
+    NotFinite {
+        row: usize,
+        feature: usize,
+        value: f64,
+    },
     #[error("row {row} has weight {value}: weights must be finite and not negative")]
     BadWeight { row: usize, value: f64 },
     #[error("every row has weight zero: give some rows a positive weight")]
@@ -638,8 +642,10 @@ impl<'a> Builder<'a> {
                     importance[best.feature] += (best.proxy - sum_sq / cover).max(0.0);
                     let mid = self.partition(best, task.start, task.end);
                     let values = &self.binned.values[best.feature];
-                    let threshold =
-                        midpoint(values[best.low_bin as usize], values[best.high_bin as usize]);
+                    let threshold = midpoint(
+                        values[best.low_bin as usize],
+                        values[best.high_bin as usize],
+                    );
                     let left = nodes.len();
                     let right = left + 1;
                     nodes.push(Node::Leaf {
@@ -1060,7 +1066,10 @@ mod tests {
             2,
             Some(&[1.0, -1.0]),
             &good,
-            ForestError::BadWeight { row: 1, value: -1.0 },
+            ForestError::BadWeight {
+                row: 1,
+                value: -1.0,
+            },
         );
         check(
             &x,

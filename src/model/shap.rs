@@ -186,7 +186,13 @@ impl Walk<'_> {
         self.path
             .copy_within(parent_offset..parent_offset + unique_depth, offset);
         let mut depth = unique_depth;
-        extend(&mut self.path[offset..offset + depth + 1], depth, zero, one, feature);
+        extend(
+            &mut self.path[offset..offset + depth + 1],
+            depth,
+            zero,
+            one,
+            feature,
+        );
         depth += 1;
 
         match &self.tree.nodes[node_idx] {
@@ -199,8 +205,8 @@ impl Walk<'_> {
                         continue;
                     };
                     let scale = unwound_sum(path, i) * (element.one - element.zero);
-                    let out = &mut self.phi
-                        [feature * self.n_classes..(feature + 1) * self.n_classes];
+                    let out =
+                        &mut self.phi[feature * self.n_classes..(feature + 1) * self.n_classes];
                     for (sum, share) in out.iter_mut().zip(distribution) {
                         *sum += scale * share;
                     }

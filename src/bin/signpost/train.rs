@@ -1,10 +1,197 @@
-//! `signpost train` (being built).
+//! `signpost train FILE --pathway COL [--outcome COL --success VALUE] ...`:
+//! trains and validates the triage model and prints its report as JSON;
+//! `--model OUT.json` also writes the trained model. Without `--outcome` every
+//! row counts as a success (plain classification, as for a public data set).
 
-use crate::common::{fail, CliError, Output};
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Map, Value};
+use signpost::import::{import, ReadOptions, Role, SuccessRule};
+use signpost::model::train::{train, Mode, TrainConfig};
+
+use crate::common::{fail, file_name, read_bytes, CliError, Output};
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ModeArg {
+    Auto,
+    Allocations,
+    Fit,
+}
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The CSV, XLSX or XLS file of historical referrals.
+    pub file: PathBuf,
+    /// The column holding the pathway allocated.
+    #[arg(long)]
+    pub pathway: String,
+    /// The outcome column (needs --success).
+    #[arg(long, requires = "success")]
+    pub outcome: Option<String>,
+    /// The outcome value that means success (case-insensitive).
+    #[arg(long, requires = "outcome")]
+    pub success: Option<String>,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub mode: ModeArg,
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 100)]
+    pub trees: usize,
+    #[arg(long, default_value_t = 10)]
+    pub max_depth: usize,
+    /// A column with the true best pathway (evaluation only, never a feature).
+    #[arg(long)]
+    pub truth: Option<String>,
+    /// Write the trained model as JSON to this file.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
 
-pub fn run(_args: Args) -> Result<Output, CliError> {
-    fail("`signpost train` is not built yet")
+/// Today's date (UTC) as YYYY-MM-DD, for the model card.
+fn today() -> String {
+    let days = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0) as i64;
+    // Civil from days (Howard Hinnant).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+pub fn run(args: Args) -> Result<Output, CliError> {
+    let bytes = read_bytes(&args.file)?;
+    let source = file_name(&args.file);
+    let mut dataset = import(&source, &bytes, &ReadOptions::default())?.dataset;
+    if dataset.column(&args.pathway).is_none() {
+        return fail(format!(
+            "{source} has no column called \"{}\": give the pathway column with --pathway",
+            args.pathway
+        ));
+    }
+    if let Some(truth) = &args.truth {
+        if dataset.column(truth).is_none() {
+            return fail(format!(
+                "{source} has no column called \"{truth}\": check --truth"
+            ));
+        }
+    }
+    for column in &mut dataset.columns {
+        if column.name == args.pathway {
+            column.role = Role::Pathway;
+        } else if Some(&column.name) == args.outcome.as_ref() {
+            column.role = Role::Outcome;
+        } else if Some(&column.name) == args.truth.as_ref() {
+            column.role = Role::Ignore;
+        } else if matches!(column.role, Role::Pathway | Role::Outcome) {
+            // Only the columns named on the command line play these parts.
+            column.role = Role::Ignore;
+        }
+    }
+    dataset.success_rule = match (&args.outcome, &args.success) {
+        (Some(column), Some(value)) => {
+            if dataset.column(column).is_none() {
+                return fail(format!(
+                    "{source} has no column called \"{column}\": check --outcome"
+                ));
+            }
+            Some(SuccessRule::Equals {
+                column: column.clone(),
+                values: vec![value.clone()],
+            })
+        }
+        _ => None,
+    };
+    let mut config = TrainConfig {
+        mode: match args.mode {
+            ModeArg::Auto => Mode::Auto,
+            ModeArg::Allocations => Mode::Allocations,
+            ModeArg::Fit => Mode::Fit,
+        },
+        folds: args.folds,
+        seed: args.seed,
+        truth_column: args.truth.clone(),
+        date: today(),
+        ..TrainConfig::default()
+    };
+    config.forest.n_trees = args.trees;
+    config.forest.max_depth = args.max_depth;
+    config.forest.seed = args.seed;
+
+    let start = Instant::now();
+    let model = train(&dataset, &config)?;
+    let fit_seconds = start.elapsed().as_secs_f64();
+
+    let report = &model.report;
+    let mut modes = Map::new();
+    for mode in &report.modes {
+        modes.insert(
+            mode.mode.name().to_string(),
+            json!({
+                "policy_value": mode.policy_value,
+                "truth_top1": mode.truth_top1,
+                "cv": mode.cv,
+                "holdout": mode.holdout,
+            }),
+        );
+    }
+    let chosen = report.modes.iter().find(|m| m.mode == report.chosen_mode);
+    let metrics = &report.metrics;
+    let output = json!({
+        "file": source,
+        "rows_used": report.n_rows_used,
+        "rows_skipped": report.n_rows_skipped,
+        "pathways": report.pathways,
+        "features": report.features,
+        "accuracy": metrics.accuracy,
+        "balanced_accuracy": metrics.balanced_accuracy,
+        "macro_f1": metrics.macro_f1,
+        "log_loss": metrics.log_loss,
+        "brier": metrics.brier,
+        "per_pathway": metrics.per_pathway,
+        "confusion": metrics.confusion,
+        "importance": report.importance,
+        "fit_seconds": fit_seconds,
+        "chosen_mode": report.chosen_mode,
+        "too_close_to_call": report.too_close_to_call,
+        "choice": report.choice,
+        "observed_success": report.observed_success,
+        "modes": Value::Object(modes),
+        "truth_top1": chosen.and_then(|m| m.truth_top1),
+        "holdout": chosen.map(|m| &m.holdout),
+        "calibration": {
+            "method": report.calibration,
+            "brier_before": report.brier_before,
+            "brier_after": report.brier_after,
+            "reliability_before": report.reliability_before,
+            "reliability_after": report.reliability_after,
+        },
+        "conformal": {
+            "threshold": report.conformal_threshold,
+            "coverage_holdout": report.conformal_coverage_holdout,
+        },
+        "weak": report.weak,
+        "verdict": report.verdict,
+        "warnings": report.warnings,
+        "card": model.card,
+    });
+    if let Some(path) = &args.model {
+        std::fs::write(path, model.to_json()).map_err(|err| {
+            CliError(format!(
+                "cannot write the model to {}: {err}",
+                path.display()
+            ))
+        })?;
+    }
+    Ok(Output::Json(output))
 }
