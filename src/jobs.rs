@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::import::{self, Imported, ReadOptions};
+use crate::import::{self, Dataset, Imported, ReadOptions};
+use crate::model::batch::{self, BatchResult};
+use crate::model::train::{self, TrainConfig, TrainedModel};
 
 /// A job for the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -15,12 +17,25 @@ pub enum JobRequest {
         bytes: Vec<u8>,
         sheet: Option<String>,
     },
+    /// Score a file of new referrals with the model.
+    Batch {
+        name: String,
+        bytes: Vec<u8>,
+        model: Box<TrainedModel>,
+    },
+    /// Train and validate the triage model.
+    Train {
+        dataset: Box<Dataset>,
+        config: Box<TrainConfig>,
+    },
 }
 
 /// A finished job's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum JobResult {
     Imported(Imported),
+    Trained(Box<TrainedModel>),
+    Scored(BatchResult),
 }
 
 /// What the worker sends back while and after it works.
@@ -53,6 +68,34 @@ pub fn run(request: JobRequest, progress: &mut dyn FnMut(JobUpdate)) -> JobUpdat
             match import::import(&name, &bytes, &options) {
                 Ok(imported) => JobUpdate::Done(Box::new(JobResult::Imported(imported))),
                 Err(err) => JobUpdate::Failed(err.to_string()),
+            }
+        }
+        JobRequest::Batch { name, bytes, model } => {
+            let imported = match import::import(&name, &bytes, &ReadOptions::default()) {
+                Ok(imported) => imported,
+                Err(err) => return JobUpdate::Failed(err.to_string()),
+            };
+            let mut report = |done: usize, total: usize| {
+                progress(JobUpdate::Progress {
+                    stage: format!("Scoring {name}"),
+                    done,
+                    total,
+                })
+            };
+            match batch::score(&model, &imported.dataset, true, &mut report) {
+                Ok(result) => JobUpdate::Done(Box::new(JobResult::Scored(result))),
+                Err(err) => JobUpdate::Failed(err.to_string()),
+            }
+        }
+        JobRequest::Train { dataset, config } => {
+            progress(JobUpdate::Progress {
+                stage: "Training and validating the model".into(),
+                done: 0,
+                total: 1,
+            });
+            match train::train(&dataset, &config) {
+                Ok(model) => JobUpdate::Done(Box::new(JobResult::Trained(Box::new(model)))),
+                Err(err) => JobUpdate::Failed(format!("The model could not be trained: {err}")),
             }
         }
     }

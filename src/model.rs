@@ -1,8 +1,10 @@
 //! The triage model: encoding a dataset into features, the random forest,
 //! validation, calibration, the two ways to learn and the choice between them.
 
+pub mod batch;
 pub mod calibrate;
 pub mod encode;
+pub mod explain;
 pub mod forest;
 pub mod logistic;
 pub mod matrix;

@@ -10,7 +10,9 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::decisions::DecisionRecord;
 use crate::import::Dataset;
+use crate::model::train::TrainedModel;
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -25,6 +27,10 @@ pub struct Workspace {
     pub data: Option<Dataset>,
     /// What the workspace came from ("demo (seed 42)", a file name), for display.
     pub origin: Option<String>,
+    /// The trained triage model with its validation report and model card.
+    pub model: Option<TrainedModel>,
+    /// Every reviewed suggestion and the decision made.
+    pub decisions: Vec<DecisionRecord>,
 }
 
 /// The seed of the built-in demo workspace.
@@ -40,6 +46,7 @@ pub fn demo(seed: u64) -> Workspace {
     Workspace {
         data: Some(crate::demo::referrals(&options)),
         origin: Some(format!("demo (seed {seed})")),
+        ..Workspace::default()
     }
 }
 
@@ -143,6 +150,7 @@ mod tests {
                 success_rule: None,
             }),
             origin: Some("history.csv".into()),
+            ..Workspace::default()
         }
     }
 

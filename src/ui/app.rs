@@ -115,6 +115,10 @@ pub fn App() -> Html {
         match *screen {
             Screen::Start => html! { <screens::start::StartScreen /> },
             Screen::Data => html! { <screens::data::DataScreen /> },
+            Screen::Model => html! { <screens::model::ModelScreen /> },
+            Screen::Triage => html! { <screens::triage::TriageScreen /> },
+            Screen::Batch => html! { <screens::batch::BatchScreen /> },
+            Screen::Decisions => html! { <screens::decisions::DecisionsScreen /> },
             Screen::Settings => html! { <screens::settings::SettingsScreen /> },
         }
     } else {

@@ -2,25 +2,45 @@
 //! The current screen is the URL fragment (`#data`), so the browser's back
 //! button and a reload keep the user where they were.
 
+pub mod batch;
 pub mod data;
+pub mod decisions;
+pub mod model;
 pub mod settings;
 pub mod start;
+pub mod triage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Start,
     Data,
+    Model,
+    Triage,
+    Batch,
+    Decisions,
     Settings,
 }
 
 impl Screen {
     /// The screens in navigation order.
-    pub const ALL: [Screen; 3] = [Screen::Start, Screen::Data, Screen::Settings];
+    pub const ALL: [Screen; 7] = [
+        Screen::Start,
+        Screen::Data,
+        Screen::Model,
+        Screen::Triage,
+        Screen::Batch,
+        Screen::Decisions,
+        Screen::Settings,
+    ];
 
     pub fn slug(self) -> &'static str {
         match self {
             Screen::Start => "start",
             Screen::Data => "data",
+            Screen::Model => "model",
+            Screen::Triage => "triage",
+            Screen::Batch => "batch",
+            Screen::Decisions => "decisions",
             Screen::Settings => "settings",
         }
     }
@@ -29,6 +49,10 @@ impl Screen {
         match self {
             Screen::Start => "Start",
             Screen::Data => "Data",
+            Screen::Model => "Model",
+            Screen::Triage => "Triage",
+            Screen::Batch => "Batch",
+            Screen::Decisions => "Decisions",
             Screen::Settings => "Settings",
         }
     }

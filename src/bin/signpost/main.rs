@@ -3,29 +3,40 @@
 //! Every subcommand prints JSON (or CSV where it says so) on stdout. Bad input
 //! gives one message on stderr and exit status 2.
 
+#[cfg(not(target_arch = "wasm32"))]
 mod common;
+#[cfg(not(target_arch = "wasm32"))]
 mod demo;
+#[cfg(not(target_arch = "wasm32"))]
 mod inspect;
+#[cfg(not(target_arch = "wasm32"))]
 mod rank;
+#[cfg(not(target_arch = "wasm32"))]
 mod segment;
+#[cfg(not(target_arch = "wasm32"))]
 mod simulate;
+#[cfg(not(target_arch = "wasm32"))]
 mod suggest;
+#[cfg(not(target_arch = "wasm32"))]
 mod train;
 
+#[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand};
-use common::Output;
 
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Parser)]
 #[command(
     name = "signpost",
     version,
     about = "Signpost's engines on the command line (JSON out; exit 2 on bad input)"
 )]
+#[cfg(not(target_arch = "wasm32"))]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Subcommand)]
 enum Command {
     /// Write demo data (referrals as CSV, directory, scenario).
@@ -44,6 +55,7 @@ enum Command {
     Segment(segment::Args),
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -70,3 +82,7 @@ fn main() {
         }
     }
 }
+
+/// The tool is native only; the wasm32 build of this binary is empty.
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -1,0 +1,216 @@
+//! Batch scoring: a file of new referrals in, a suggestion per row out, with
+//! the rows that could not be scored listed with a message. Used by the
+//! Batch screen (in the worker) and by `signpost suggest`.
+
+use serde::{Deserialize, Serialize};
+
+use super::train::TrainedModel;
+use crate::import::{Dataset, Role};
+
+/// One scored referral.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchRow {
+    /// The row as a spreadsheet numbers it (header = row 1).
+    pub row: usize,
+    pub id: Option<String>,
+    pub suggested: String,
+    pub confidence: f64,
+    pub alternative: Option<String>,
+    pub alternative_score: Option<f64>,
+    pub prediction_set: Vec<String>,
+    pub flags: Vec<String>,
+    /// The top three reasons in words (empty when reasons were not asked for).
+    pub reasons: Vec<String>,
+}
+
+/// A row that could not be scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchProblem {
+    pub row: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchResult {
+    pub source: String,
+    pub rows: Vec<BatchRow>,
+    pub problems: Vec<BatchProblem>,
+}
+
+/// Why a whole file could not be scored.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BatchError {
+    #[error("{file} lacks the model's column(s) {}: the file needs the columns the model was trained on (check the header row's spelling)", missing.join(", "))]
+    MissingColumns { file: String, missing: Vec<String> },
+}
+
+fn flags_of(s: &super::train::Suggestion) -> Vec<String> {
+    let mut flags = Vec::new();
+    if s.low_confidence {
+        flags.push("low confidence".to_string());
+    }
+    if s.unlike_training {
+        flags.push("unlike the training data".to_string());
+    }
+    if !s.flags.imputed.is_empty() {
+        flags.push(format!("filled in: {}", s.flags.imputed.join(" ")));
+    }
+    for c in s.chances.iter().filter(|c| c.little_evidence) {
+        flags.push(format!("little evidence for {}", c.pathway));
+    }
+    if s.weak_model {
+        flags.push("weak model".to_string());
+    }
+    flags
+}
+
+/// Scores every row of `dataset`. `progress(done, total)` is called now and then.
+pub fn score(
+    model: &TrainedModel,
+    dataset: &Dataset,
+    with_reasons: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<BatchResult, BatchError> {
+    let missing: Vec<String> = model
+        .encoder
+        .features
+        .iter()
+        .filter(|f| dataset.column(&f.name).is_none())
+        .map(|f| f.name.clone())
+        .collect();
+    if !missing.is_empty() {
+        return Err(BatchError::MissingColumns {
+            file: dataset.source.clone(),
+            missing,
+        });
+    }
+    let id_column = dataset.columns.iter().find(|c| c.role == Role::Id);
+    let mut rows = Vec::with_capacity(dataset.n_rows);
+    let mut problems = Vec::new();
+    let step = (dataset.n_rows / 100).max(1);
+    for row_idx in 0..dataset.n_rows {
+        if row_idx % step == 0 {
+            progress(row_idx, dataset.n_rows);
+        }
+        let row = row_idx + 2;
+        let suggestion = match model.suggest_row(dataset, row_idx) {
+            Ok(s) => s,
+            Err(err) => {
+                problems.push(BatchProblem {
+                    row,
+                    message: format!("{}, row {row}: {err}", dataset.source),
+                });
+                continue;
+            }
+        };
+        let reasons = if with_reasons {
+            let inputs: Vec<(String, Option<String>)> = model
+                .encoder
+                .features
+                .iter()
+                .map(|f| {
+                    let value = dataset
+                        .column(&f.name)
+                        .and_then(|c| c.cells.get(row_idx).cloned().flatten());
+                    (f.name.clone(), value)
+                })
+                .collect();
+            model
+                .explain(&inputs, &suggestion.top)
+                .map(|e| e.reasons.into_iter().take(3).map(|r| r.words).collect())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let score_of = |p: &str| {
+            suggestion
+                .probabilities
+                .iter()
+                .find(|(q, _)| q == p)
+                .map(|(_, c)| *c)
+        };
+        rows.push(BatchRow {
+            row,
+            id: id_column.and_then(|c| c.cells.get(row_idx).cloned().flatten()),
+            confidence: score_of(&suggestion.top).unwrap_or(0.0),
+            alternative_score: suggestion.alternative.as_deref().and_then(score_of),
+            flags: flags_of(&suggestion),
+            suggested: suggestion.top,
+            alternative: suggestion.alternative,
+            prediction_set: suggestion.prediction_set,
+            reasons,
+        });
+    }
+    progress(dataset.n_rows, dataset.n_rows);
+    Ok(BatchResult {
+        source: dataset.source.clone(),
+        rows,
+        problems,
+    })
+}
+
+/// The scored rows as CSV.
+pub fn to_csv(result: &BatchResult) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record([
+        "row", "id", "suggested", "confidence", "alternative", "alternative_score",
+        "prediction_set_90", "flags", "reason_1", "reason_2", "reason_3",
+    ]);
+    for r in &result.rows {
+        let reason = |k: usize| r.reasons.get(k).cloned().unwrap_or_default();
+        let _ = writer.write_record([
+            r.row.to_string(),
+            r.id.clone().unwrap_or_default(),
+            r.suggested.clone(),
+            format!("{:.3}", r.confidence),
+            r.alternative.clone().unwrap_or_default(),
+            r.alternative_score.map_or(String::new(), |s| format!("{s:.3}")),
+            r.prediction_set.join("; "),
+            r.flags.join("; "),
+            reason(0),
+            reason(1),
+            reason(2),
+        ]);
+    }
+    writer
+        .into_inner()
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{referrals, DemoOptions};
+    use crate::model::train::{train, TrainConfig};
+
+    #[test]
+    fn every_row_is_scored_or_listed_and_missing_columns_are_refused() {
+        let history = referrals(&DemoOptions { rows: 400, seed: 3, truth: false });
+        let mut config = TrainConfig::default();
+        config.forest.n_trees = 20;
+        let model = train(&history, &config).unwrap();
+        let mut new = referrals(&DemoOptions { rows: 30, seed: 9, truth: false });
+        // Row 2 (index 0) loses every feature value: it cannot be scored.
+        for column in new.columns.iter_mut() {
+            if model.encoder.features.iter().any(|f| f.name == column.name) {
+                column.cells[0] = None;
+            }
+        }
+        let mut calls = 0;
+        let result = score(&model, &new, true, &mut |_, _| calls += 1).unwrap();
+        assert_eq!(result.rows.len() + result.problems.len(), 30);
+        assert_eq!(result.problems.len(), 1);
+        assert_eq!(result.problems[0].row, 2);
+        assert!(result.problems[0].message.contains("row 2"));
+        assert!(calls > 0);
+        assert!(result.rows.iter().all(|r| r.reasons.len() == 3 && r.prediction_set.contains(&r.suggested) || !r.flags.is_empty()));
+        let csv = to_csv(&result);
+        assert_eq!(csv.lines().count(), 30);
+
+        new.columns.retain(|c| c.name != "risk_level");
+        let err = score(&model, &new, false, &mut |_, _| {}).unwrap_err();
+        assert!(err.to_string().contains("risk_level"), "{err}");
+    }
+}

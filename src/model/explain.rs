@@ -1,0 +1,347 @@
+//! Why a referral got its suggestion, and what would change it.
+//!
+//! Reasons are exact Shapley contributions (TreeSHAP over the forest) of each
+//! source feature to the suggested pathway's forest probability: the one-hot
+//! columns of a category are summed back into their feature, so the reasons
+//! add up exactly to the probability minus the base value. In pathway-fit
+//! mode the suggestion ranks per-pathway success chances, but the reasons
+//! still explain the forest (which pathway referrals like this one were
+//! successfully given); the screen says so.
+//!
+//! "What would change it" searches the smallest change to one feature, then
+//! to two, among features that can change (never protected ones), after
+//! which the alternative pathway leads.
+
+use serde::{Deserialize, Serialize};
+
+use super::encode::Encoding;
+use super::shap::tree_shap;
+use super::train::{ModelError, TrainedModel};
+use crate::import::is_protected_name;
+
+/// One feature's contribution to the suggested pathway.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    pub feature: String,
+    pub value: Option<String>,
+    /// Contribution in percentage points of probability (+ toward, - away).
+    pub points: f64,
+    /// "housing stable = no: +18 points toward Crisis intervention".
+    pub words: String,
+}
+
+/// All contributions for one pathway, largest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub pathway: String,
+    /// The forest's average probability for the pathway over its training data.
+    pub base: f64,
+    /// The forest's probability for this referral (= base + sum of points / 100).
+    pub probability: f64,
+    pub reasons: Vec<Reason>,
+}
+
+/// One changed input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub feature: String,
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// The smallest change found that makes `target` the suggestion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Counterfactual {
+    pub target: String,
+    pub changes: Vec<Change>,
+    pub words: String,
+}
+
+fn plain(name: &str) -> String {
+    name.replace('_', " ")
+}
+
+fn value_of(inputs: &[(String, Option<String>)], feature: &str) -> Option<String> {
+    inputs
+        .iter()
+        .find(|(name, _)| name == feature)
+        .and_then(|(_, v)| v.clone())
+}
+
+impl TrainedModel {
+    /// Exact Shapley reasons for `pathway` (one of the model's pathways).
+    pub fn explain(
+        &self,
+        inputs: &[(String, Option<String>)],
+        pathway: &str,
+    ) -> Result<Explanation, ModelError> {
+        let class = self
+            .pathways
+            .iter()
+            .position(|p| p == pathway)
+            .ok_or_else(|| ModelError::Incompatible(format!("it has no pathway \"{pathway}\"")))?;
+        let (row, _) = self.encoder.encode_values(inputs);
+        let shap = tree_shap(&self.forest, &row);
+        let mut per_feature = vec![0.0; self.encoder.features.len()];
+        for (col_idx, contributions) in shap.values.iter().enumerate() {
+            if let (Some(&source), Some(&c)) = (
+                self.encoder.column_source.get(col_idx),
+                contributions.get(class),
+            ) {
+                if let Some(slot) = per_feature.get_mut(source) {
+                    *slot += c;
+                }
+            }
+        }
+        let base = shap.base.get(class).copied().unwrap_or(0.0);
+        let mut reasons: Vec<Reason> = self
+            .encoder
+            .features
+            .iter()
+            .zip(per_feature)
+            .map(|(feature, contribution)| {
+                let value = value_of(inputs, &feature.name);
+                let points = contribution * 100.0;
+                let shown = value.clone().unwrap_or_else(|| "missing".into());
+                let direction = if points >= 0.0 { "toward" } else { "away from" };
+                Reason {
+                    words: format!(
+                        "{} = {shown}: {:+.0} points {direction} {pathway}",
+                        plain(&feature.name),
+                        points
+                    ),
+                    feature: feature.name.clone(),
+                    value,
+                    points,
+                }
+            })
+            .collect();
+        reasons.sort_by(|a, b| {
+            b.points
+                .abs()
+                .total_cmp(&a.points.abs())
+                .then(a.feature.cmp(&b.feature))
+        });
+        let probability = base + reasons.iter().map(|r| r.points / 100.0).sum::<f64>();
+        Ok(Explanation {
+            pathway: pathway.to_string(),
+            base,
+            probability,
+            reasons,
+        })
+    }
+
+    /// Candidate values for a feature, each with the size of the change.
+    fn candidates(&self, feature_idx: usize, current: Option<&str>) -> Vec<(String, f64)> {
+        let Some(feature) = self.encoder.features.get(feature_idx) else {
+            return Vec::new();
+        };
+        match &feature.encoding {
+            Encoding::Binary { one, zero, .. } => [Some(one.clone()), zero.clone()]
+                .into_iter()
+                .flatten()
+                .filter(|v| current.is_none_or(|c| !c.eq_ignore_ascii_case(v)))
+                .map(|v| (v, 1.0))
+                .collect(),
+            Encoding::OneHot { levels } => levels
+                .iter()
+                .filter(|l| current != Some(l.as_str()))
+                .map(|l| (l.clone(), 1.0))
+                .collect(),
+            Encoding::Number { min, max, date, .. } => {
+                if *date || !(max > min) {
+                    return Vec::new();
+                }
+                let now = current.and_then(|c| c.trim().parse::<f64>().ok());
+                let span = max - min;
+                let steps: Vec<f64> = if span <= 20.0 && min.fract() == 0.0 && max.fract() == 0.0 {
+                    (0..=span as usize).map(|i| min + i as f64).collect()
+                } else {
+                    (0..=10).map(|i| min + span * i as f64 / 10.0).collect()
+                };
+                steps
+                    .into_iter()
+                    .filter(|v| now.is_none_or(|n| (n - v).abs() > 1e-9))
+                    .map(|v| {
+                        let size = now.map_or(1.0, |n| (n - v).abs() / span);
+                        let text = if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") };
+                        (text, size)
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// The smallest change to one or two changeable features after which
+    /// `target` is suggested; `None` when no such change was found.
+    pub fn counterfactual(
+        &self,
+        inputs: &[(String, Option<String>)],
+        target: &str,
+    ) -> Option<Counterfactual> {
+        let leads = |changed: &[(String, Option<String>)]| {
+            self.suggest(changed).is_ok_and(|s| s.top == target)
+        };
+        let changeable: Vec<usize> = (0..self.encoder.features.len())
+            .filter(|&i| !is_protected_name(&self.encoder.features[i].name))
+            .collect();
+        let with = |base: &[(String, Option<String>)], feature: &str, value: &str| {
+            let mut changed: Vec<(String, Option<String>)> =
+                base.iter().filter(|(n, _)| n != feature).cloned().collect();
+            changed.push((feature.to_string(), Some(value.to_string())));
+            changed
+        };
+        let describe = |changes: Vec<Change>| {
+            let parts: Vec<String> = changes
+                .iter()
+                .map(|c| format!("{} were {}", plain(&c.feature), c.to))
+                .collect();
+            Counterfactual {
+                target: target.to_string(),
+                words: format!("{target} would lead if {}", parts.join(" and ")),
+                changes,
+            }
+        };
+        // One feature: the smallest change that works.
+        let mut best: Option<(f64, Change)> = None;
+        for &f in &changeable {
+            let name = &self.encoder.features[f].name;
+            let current = value_of(inputs, name);
+            for (value, size) in self.candidates(f, current.as_deref()) {
+                if best.as_ref().is_some_and(|(s, _)| *s <= size) {
+                    continue;
+                }
+                if leads(&with(inputs, name, &value)) {
+                    best = Some((size, Change { feature: name.clone(), from: current.clone(), to: value }));
+                }
+            }
+        }
+        if let Some((_, change)) = best {
+            return Some(describe(vec![change]));
+        }
+        // Two features: bounded search over pairs.
+        let mut best_pair: Option<(f64, Vec<Change>)> = None;
+        for (i, &f) in changeable.iter().enumerate() {
+            for &g in &changeable[i + 1..] {
+                let (nf, ng) = (&self.encoder.features[f].name, &self.encoder.features[g].name);
+                let (cf, cg) = (value_of(inputs, nf), value_of(inputs, ng));
+                for (vf, sf) in self.candidates(f, cf.as_deref()) {
+                    let once = with(inputs, nf, &vf);
+                    for (vg, sg) in self.candidates(g, cg.as_deref()) {
+                        let size = sf + sg;
+                        if best_pair.as_ref().is_some_and(|(s, _)| *s <= size) {
+                            continue;
+                        }
+                        if leads(&with(&once, ng, &vg)) {
+                            best_pair = Some((
+                                size,
+                                vec![
+                                    Change { feature: nf.clone(), from: cf.clone(), to: vf.clone() },
+                                    Change { feature: ng.clone(), from: cg.clone(), to: vg },
+                                ],
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        best_pair.map(|(_, changes)| describe(changes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{referrals, DemoOptions};
+    use crate::model::train::{train, TrainConfig};
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn model() -> &'static TrainedModel {
+        static MODEL: OnceLock<TrainedModel> = OnceLock::new();
+        MODEL.get_or_init(|| {
+            let data = referrals(&DemoOptions { rows: 600, seed: 7, truth: false });
+            let mut config = TrainConfig::default();
+            config.forest.n_trees = 30;
+            train(&data, &config).expect("the demo trains")
+        })
+    }
+
+    fn referral(values: &[u32]) -> Vec<(String, Option<String>)> {
+        let yes_no = |v: u32| if v % 2 == 0 { "no" } else { "yes" }.to_string();
+        let names = [
+            "risk_level", "housing_stable", "support_network_strength", "previous_service_completion",
+            "mental_health_needs", "substance_use_needs", "employment_needs", "crisis_indicators",
+            "ready_for_group_work", "months_since_last_service",
+        ];
+        names
+            .iter()
+            .zip(values)
+            .map(|(name, &v)| {
+                let value = match *name {
+                    "risk_level" | "support_network_strength" => (1 + v % 5).to_string(),
+                    "months_since_last_service" => (v % 40).to_string(),
+                    _ => yes_no(v),
+                };
+                (name.to_string(), Some(value))
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        #[test]
+        fn reasons_add_up_to_the_forest_probability(values in proptest::collection::vec(0u32..100, 10)) {
+            let m = model();
+            let inputs = referral(&values);
+            let (row, _) = m.encoder.encode_values(&inputs);
+            let raw = m.forest.predict_proba(&row);
+            for (class, pathway) in m.pathways.iter().enumerate() {
+                let e = m.explain(&inputs, pathway).unwrap();
+                let total = e.base + e.reasons.iter().map(|r| r.points / 100.0).sum::<f64>();
+                prop_assert!((total - raw[class]).abs() < 1e-9, "{} vs {}", total, raw[class]);
+            }
+        }
+    }
+
+    #[test]
+    fn reasons_are_sorted_and_say_their_direction() {
+        let m = model();
+        let inputs = referral(&[4, 0, 0, 0, 1, 1, 0, 1, 0, 3]);
+        let top = m.suggest(&inputs).unwrap().top;
+        let e = m.explain(&inputs, &top).unwrap();
+        assert_eq!(e.reasons.len(), m.encoder.features.len());
+        for pair in e.reasons.windows(2) {
+            assert!(pair[0].points.abs() >= pair[1].points.abs());
+        }
+        let first = &e.reasons[0];
+        let word = if first.points >= 0.0 { "toward" } else { "away from" };
+        assert!(first.words.contains(word), "{}", first.words);
+        assert!(m.explain(&inputs, "No such pathway").is_err());
+    }
+
+    #[test]
+    fn the_counterfactual_really_makes_the_alternative_lead() {
+        let m = model();
+        let mut found = 0;
+        for seed in 0..12u32 {
+            let values: Vec<u32> = (0..10).map(|i| (seed * 7 + i * 13) % 97).collect();
+            let inputs = referral(&values);
+            let suggestion = m.suggest(&inputs).unwrap();
+            let Some(alternative) = suggestion.alternative.clone() else { continue };
+            if let Some(cf) = m.counterfactual(&inputs, &alternative) {
+                found += 1;
+                assert!(!cf.changes.is_empty() && cf.changes.len() <= 2);
+                let mut changed = inputs.clone();
+                for change in &cf.changes {
+                    assert!(!is_protected_name(&change.feature));
+                    changed.retain(|(n, _)| n != &change.feature);
+                    changed.push((change.feature.clone(), Some(change.to.clone())));
+                }
+                assert_eq!(m.suggest(&changed).unwrap().top, alternative, "{}", cf.words);
+                assert!(cf.words.starts_with(&alternative));
+            }
+        }
+        assert!(found >= 6, "a counterfactual was found for only {found} of 12 referrals");
+    }
+}
