@@ -485,3 +485,123 @@ fn majority_accuracy<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Opt
         .sum();
     Some((correct as f64 / n as f64, n))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{infer, RawTable, SuccessRule};
+
+    /// A dataset from columns given as (name, values).
+    fn dataset(columns: &[(&str, Vec<String>)]) -> Dataset {
+        let n_rows = columns.first().map(|c| c.1.len()).unwrap_or(0);
+        infer(RawTable {
+            source: "t.csv".into(),
+            headers: columns.iter().map(|c| c.0.to_string()).collect(),
+            rows: (0..n_rows)
+                .map(|row| columns.iter().map(|c| c.1[row].clone()).collect())
+                .collect(),
+        })
+    }
+
+    fn cycle(values: &[&str], n: usize) -> Vec<String> {
+        (0..n).map(|i| values[i % values.len()].to_string()).collect()
+    }
+
+    #[test]
+    fn missing_share_per_column() {
+        let report = quality_report(&dataset(&[("a", cycle(&["1", "", "3", "NA"], 8)), ("b", cycle(&["x"], 8))]));
+        assert_eq!(report.missing[0].n_missing, 4);
+        assert_eq!(report.missing[0].share, 0.5);
+        assert!(report.missing[0].message.contains("row 3"), "{}", report.missing[0].message);
+        assert_eq!(report.missing[1].n_missing, 0);
+        assert!(report.missing[1].message.is_empty());
+    }
+
+    #[test]
+    fn inconsistent_spellings() {
+        let report = quality_report(&dataset(&[("smoker", cycle(&["Yes", "yes", "Y", "No", "no", "No"], 12))]));
+        let finding = report.inconsistent_spellings.first().expect("a finding");
+        let normalised: Vec<&str> = finding.groups.iter().map(|g| g.normalised.as_str()).collect();
+        assert_eq!(normalised, ["no", "yes"]);
+        let no: Vec<(&str, usize)> = finding.groups[0].variants.iter().map(|v| (v.value.as_str(), v.count)).collect();
+        assert_eq!(no, [("No", 4), ("no", 2)]);
+        assert!(finding.message.contains("'Y' (2)") && finding.message.contains("smoker"));
+        let clean = quality_report(&dataset(&[("smoker", cycle(&["Yes", "No"], 12))]));
+        assert!(clean.inconsistent_spellings.is_empty());
+    }
+
+    #[test]
+    fn constant_columns() {
+        let report = quality_report(&dataset(&[
+            ("same", cycle(&["x"], 5)),
+            ("blank", cycle(&[""], 5)),
+            ("varies", cycle(&["x", "y"], 5)),
+        ]));
+        let found: Vec<(&str, Option<&str>)> = report.constant_columns.iter().map(|c| (c.column.as_str(), c.value.as_deref())).collect();
+        assert_eq!(found, [("same", Some("x")), ("blank", None)]);
+    }
+
+    #[test]
+    fn duplicate_ids_with_rows() {
+        let report = quality_report(&dataset(&[("id", cycle(&["A", "B", "A", "C", "B", "A"], 6))]));
+        let found: Vec<(&str, &[usize])> = report.duplicate_ids.iter().map(|d| (d.value.as_str(), d.rows.as_slice())).collect();
+        assert_eq!(found, [("A", &[2usize, 4, 7][..]), ("B", &[3usize, 6][..])]);
+        assert!(report.duplicate_ids[0].message.contains("2, 4, 7"));
+    }
+
+    #[test]
+    fn rows_and_success_per_pathway_and_small_pathways() {
+        let mut pathway = cycle(&["housing", "debt"], 24);
+        pathway.push("rare".into());
+        let mut completed = cycle(&["yes", "no", "yes", ""], 24);
+        completed.push("yes".into());
+        let report = quality_report(&dataset(&[("pathway", pathway), ("completed", completed)]));
+        let counts: Vec<(&str, usize, usize, usize)> = report.pathways.iter().map(|p| (p.pathway.as_str(), p.n_rows, p.n_known, p.n_success)).collect();
+        assert_eq!(counts, [("debt", 12, 6, 0), ("housing", 12, 12, 12), ("rare", 1, 1, 1)]);
+        assert_eq!(report.pathways[1].success_rate, Some(1.0));
+        let small: Vec<&str> = report.small_pathways.iter().map(|p| p.pathway.as_str()).collect();
+        assert_eq!(small, ["rare"]);
+        assert!(report.small_pathways[0].message.contains("only 1 rows"));
+    }
+
+    #[test]
+    fn leakage_suspects() {
+        let n = 60;
+        let pathway = cycle(&["housing", "debt", "crisis"], n);
+        // A code that maps one to one onto the pathway: a leak.
+        let team = cycle(&["T1", "T2", "T3"], n);
+        // An honest feature: related, not perfect.
+        let area = cycle(&["N", "S", "N", "E", "S"], n);
+        // Outcome follows this flag exactly.
+        let closed_ok = cycle(&["y", "n", "n", "y"], n);
+        let completed = cycle(&["yes", "no", "no", "yes"], n);
+        let ids: Vec<String> = (0..n).map(|i| format!("R{i}")).collect();
+        let mut data = dataset(&[
+            ("id", ids),
+            ("team", team),
+            ("area", area),
+            ("closed_ok", closed_ok),
+            ("pathway", pathway),
+            ("completed", completed),
+        ]);
+        let report = quality_report(&data);
+        let found: Vec<(&str, &str)> = report.leakage.iter().map(|l| (l.column.as_str(), l.target.as_str())).collect();
+        assert_eq!(found, [("team", "pathway"), ("closed_ok", "success")]);
+        assert!(report.leakage[0].accuracy >= LEAKAGE_ACCURACY);
+        // Without a success rule, only the pathway leak is left.
+        data.success_rule = None;
+        assert_eq!(quality_report(&data).leakage.len(), 1);
+        data.success_rule = Some(SuccessRule::Equals { column: "completed".into(), values: vec!["yes".into()] });
+        assert_eq!(quality_report(&data).leakage.len(), 2);
+    }
+
+    #[test]
+    fn report_serialises() {
+        let report = quality_report(&dataset(&[("id", cycle(&["A", "A"], 2))]));
+        let json = serde_json::to_string(&report).unwrap();
+        let back: QualityReport = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, report);
+        // One id in every row: a constant column and a duplicated id.
+        assert_eq!(report.messages().len(), 2);
+    }
+}
