@@ -73,6 +73,7 @@ pub struct Dataset {
     pub success_rule: Option<SuccessRule>,
 }
 
+mod fasthash;
 mod infer;
 mod quality;
 mod read;
@@ -341,22 +342,62 @@ mod tests {
             column: "outcome".into(),
             values: values.iter().map(|v| v.to_string()).collect(),
         };
-        check(equals(&["yes"]), &["YES", " yes", "no", ""], &[Some(true), Some(true), Some(false), None]);
-        check(equals(&["Housed", "moved on"]), &["housed", "Moved On", "evicted"], &[Some(true), Some(true), Some(false)]);
-        check(equals(&["Été"]), &["été", "ete"], &[Some(true), Some(false)]);
-        let at_least = SuccessRule::AtLeast { column: "outcome".into(), threshold: 2.0 };
-        check(at_least, &["2", "1.5", "3e1", "lots", "NA"], &[Some(true), Some(false), Some(true), None, None]);
-        let at_most = SuccessRule::AtMost { column: "outcome".into(), threshold: -1.0 };
-        check(at_most, &["-1", "-0.5", "-7"], &[Some(true), Some(false), Some(true)]);
+        check(
+            equals(&["yes"]),
+            &["YES", " yes", "no", ""],
+            &[Some(true), Some(true), Some(false), None],
+        );
+        check(
+            equals(&["Housed", "moved on"]),
+            &["housed", "Moved On", "evicted"],
+            &[Some(true), Some(true), Some(false)],
+        );
+        check(
+            equals(&["Été"]),
+            &["été", "ete"],
+            &[Some(true), Some(false)],
+        );
+        let at_least = SuccessRule::AtLeast {
+            column: "outcome".into(),
+            threshold: 2.0,
+        };
+        check(
+            at_least,
+            &["2", "1.5", "3e1", "lots", "NA"],
+            &[Some(true), Some(false), Some(true), None, None],
+        );
+        let at_most = SuccessRule::AtMost {
+            column: "outcome".into(),
+            threshold: -1.0,
+        };
+        check(
+            at_most,
+            &["-1", "-0.5", "-7"],
+            &[Some(true), Some(false), Some(true)],
+        );
     }
 
     #[test]
     fn success_errors() {
         let mut data = dataset("score", &["1", "2"]);
-        assert_eq!(data.success(), Err(ImportError::NoSuccessRule { file: "t.csv".into() }));
-        data.success_rule = Some(SuccessRule::AtLeast { column: "nope".into(), threshold: 1.0 });
+        assert_eq!(
+            data.success(),
+            Err(ImportError::NoSuccessRule {
+                file: "t.csv".into()
+            })
+        );
+        data.success_rule = Some(SuccessRule::AtLeast {
+            column: "nope".into(),
+            threshold: 1.0,
+        });
         let err = data.success().unwrap_err();
-        assert_eq!(err, ImportError::UnknownColumn { file: "t.csv".into(), column: "nope".into() });
+        assert_eq!(
+            err,
+            ImportError::UnknownColumn {
+                file: "t.csv".into(),
+                column: "nope".into()
+            }
+        );
         assert!(err.to_string().contains("'nope'"));
     }
 
@@ -364,7 +405,10 @@ mod tests {
     fn column_views() {
         let data = dataset("x", &["3", "b", "", "1.5", "a", "b", "inf"]);
         let column = data.column("x").unwrap();
-        assert_eq!(column.numeric(), [Some(3.0), None, None, Some(1.5), None, None, None]);
+        assert_eq!(
+            column.numeric(),
+            [Some(3.0), None, None, Some(1.5), None, None, None]
+        );
         assert_eq!(column.levels(), ["1.5", "3", "a", "b", "inf"]);
         assert_eq!(column.n_missing(), 1);
         assert_eq!(data.column_index("x"), Some(0));
@@ -378,17 +422,40 @@ mod tests {
             source: "t.csv".into(),
             n_rows: 2,
             columns: vec![
-                Column { name: "a,b".into(), kind: ColumnKind::Categorical, role: Role::Feature, cells: vec![Some("say \"hi\"".into()), None] },
-                Column { name: "c".into(), kind: ColumnKind::Categorical, role: Role::Feature, cells: vec![Some("two\nlines".into()), Some("plain".into())] },
+                Column {
+                    name: "a,b".into(),
+                    kind: ColumnKind::Categorical,
+                    role: Role::Feature,
+                    cells: vec![Some("say \"hi\"".into()), None],
+                },
+                Column {
+                    name: "c".into(),
+                    kind: ColumnKind::Categorical,
+                    role: Role::Feature,
+                    cells: vec![Some("two\nlines".into()), Some("plain".into())],
+                },
             ],
             success_rule: None,
         };
-        assert_eq!(data.to_csv(), "\"a,b\",c\n\"say \"\"hi\"\"\",\"two\nlines\"\n,plain\n");
+        assert_eq!(
+            data.to_csv(),
+            "\"a,b\",c\n\"say \"\"hi\"\"\",\"two\nlines\"\n,plain\n"
+        );
     }
 
     #[test]
     fn parse_number_refuses_words() {
-        for (text, expect) in [("12", Some(12.0)), (" -3.5 ", Some(-3.5)), ("+1e3", Some(1000.0)), (".5", Some(0.5)), ("inf", None), ("NaN", None), ("1e999", None), ("12a", None), ("", None)] {
+        for (text, expect) in [
+            ("12", Some(12.0)),
+            (" -3.5 ", Some(-3.5)),
+            ("+1e3", Some(1000.0)),
+            (".5", Some(0.5)),
+            ("inf", None),
+            ("NaN", None),
+            ("1e999", None),
+            ("12a", None),
+            ("", None),
+        ] {
             assert_eq!(parse_number(text), expect, "{text:?}");
         }
     }

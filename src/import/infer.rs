@@ -3,7 +3,7 @@
 //! column names and the default success rule. Each distinct value of a column
 //! is examined once, so typing costs one hash lookup per cell.
 
-use std::collections::HashMap;
+use super::fasthash::FastMap;
 
 use super::{parse_number, Column, ColumnKind, Dataset, RawTable, Role, SuccessRule};
 
@@ -253,7 +253,7 @@ struct ValueShape {
 
 /// The type a column's cells suggest; the name only decides identifiers.
 pub fn infer_kind(name: &str, cells: &[Option<String>]) -> ColumnKind {
-    let mut distinct: HashMap<&str, usize> = HashMap::new();
+    let mut distinct: FastMap<&str, usize> = FastMap::default();
     for cell in cells.iter().flatten() {
         *distinct.entry(cell.as_str()).or_insert(0) += 1;
     }
@@ -275,11 +275,15 @@ pub fn infer_kind(name: &str, cells: &[Option<String>]) -> ColumnKind {
             }
         })
         .collect();
-    let mut normalised: Vec<String> = distinct.keys().map(|v| normalise_value(v)).collect();
-    normalised.sort_unstable();
-    normalised.dedup();
-    if normalised.len() == 2 {
-        return ColumnKind::Binary;
+    // Spelling variants of two values ("Yes", "yes", "Y", ...) are few; past
+    // this many distinct values a column cannot be binary, so skip the work.
+    if distinct.len() <= 32 {
+        let mut normalised: Vec<String> = distinct.keys().map(|v| normalise_value(v)).collect();
+        normalised.sort_unstable();
+        normalised.dedup();
+        if normalised.len() == 2 {
+            return ColumnKind::Binary;
+        }
     }
     let n_distinct = distinct.len();
     let share = |pred: &dyn Fn(&ValueShape) -> bool| {
@@ -416,27 +420,72 @@ mod tests {
     }
 
     fn repeated(values: &[&str], n: usize) -> Vec<String> {
-        (0..n).map(|i| values[i % values.len()].to_string()).collect()
+        (0..n)
+            .map(|i| values[i % values.len()].to_string())
+            .collect()
     }
 
     #[test]
     fn kinds() {
         fn check(name: &str, values: Vec<String>, expect: ColumnKind) {
             let refs: Vec<&str> = values.iter().map(String::as_str).collect();
-            assert_eq!(infer_kind(name, &cells(&refs)), expect, "{name}: {values:?}");
+            assert_eq!(
+                infer_kind(name, &cells(&refs)),
+                expect,
+                "{name}: {values:?}"
+            );
         }
         let numbered = |f: &dyn Fn(usize) -> String| (0..40).map(f).collect::<Vec<_>>();
-        check("score", numbered(&|i| format!("{}.5", i * 3)), ColumnKind::Numeric);
-        check("income", numbered(&|i| (i * 1000).to_string()), ColumnKind::Numeric);
-        check("urgency", repeated(&["1", "2", "3", "4", "5"], 40), ColumnKind::Ordinal);
+        check(
+            "score",
+            numbered(&|i| format!("{}.5", i * 3)),
+            ColumnKind::Numeric,
+        );
+        check(
+            "income",
+            numbered(&|i| (i * 1000).to_string()),
+            ColumnKind::Numeric,
+        );
+        check(
+            "urgency",
+            repeated(&["1", "2", "3", "4", "5"], 40),
+            ColumnKind::Ordinal,
+        );
         check("flag", repeated(&["0", "1"], 40), ColumnKind::Binary);
-        check("smoker", repeated(&["Yes", "yes", "Y", "No", "n"], 40), ColumnKind::Binary);
-        check("ok", repeated(&["true", "false", ""], 40), ColumnKind::Binary);
-        check("area", repeated(&["North", "South", "East"], 40), ColumnKind::Categorical);
-        check("referred", repeated(&["2024-01-31", "2023-12-01"], 40).into_iter().chain(["2024-02-29".to_string()]).collect(), ColumnKind::Date);
-        check("seen", repeated(&["31/01/2024", "1/12/2023", "15/06/2024"], 30), ColumnKind::Date);
+        check(
+            "smoker",
+            repeated(&["Yes", "yes", "Y", "No", "n"], 40),
+            ColumnKind::Binary,
+        );
+        check(
+            "ok",
+            repeated(&["true", "false", ""], 40),
+            ColumnKind::Binary,
+        );
+        check(
+            "area",
+            repeated(&["North", "South", "East"], 40),
+            ColumnKind::Categorical,
+        );
+        check(
+            "referred",
+            repeated(&["2024-01-31", "2023-12-01"], 40)
+                .into_iter()
+                .chain(["2024-02-29".to_string()])
+                .collect(),
+            ColumnKind::Date,
+        );
+        check(
+            "seen",
+            repeated(&["31/01/2024", "1/12/2023", "15/06/2024"], 30),
+            ColumnKind::Date,
+        );
         check("case_id", repeated(&["a", "b"], 40), ColumnKind::Identifier);
-        check("code", numbered(&|i| format!("X{i:04}")), ColumnKind::Identifier);
+        check(
+            "code",
+            numbered(&|i| format!("X{i:04}")),
+            ColumnKind::Identifier,
+        );
         check(
             "notes",
             numbered(&|i| format!("client {i} called about rent arrears and a letter")),
@@ -448,7 +497,11 @@ mod tests {
         mostly[3] = "unknown".to_string();
         check("amount", mostly, ColumnKind::Numeric);
         // Few rows: all-distinct says nothing, so short words stay categorical.
-        check("colour", vec!["red".into(), "green".into(), "blue".into()], ColumnKind::Categorical);
+        check(
+            "colour",
+            vec!["red".into(), "green".into(), "blue".into()],
+            ColumnKind::Categorical,
+        );
     }
 
     #[test]
@@ -467,17 +520,46 @@ mod tests {
             let roles: Vec<Role> = columns.iter().map(|c| c.role).collect();
             assert_eq!(roles, expect, "{names:?}");
         }
-        check(&["Referral ID", "ref", "paid"], &[Role::Id, Role::Id, Role::Feature]);
-        check(&["Pathway Allocated", "target"], &[Role::Pathway, Role::Feature]);
+        check(
+            &["Referral ID", "ref", "paid"],
+            &[Role::Id, Role::Id, Role::Feature],
+        );
+        check(
+            &["Pathway Allocated", "target"],
+            &[Role::Pathway, Role::Feature],
+        );
         check(&["class"], &[Role::Pathway]);
         check(&["Outcome", "completed", "outcome_3m"], &[Role::Outcome; 3]);
         check(
-            &["Gender", "ethnicity", "Age Band", "age_at_referral", "sexualOrientation", "stage"],
-            &[Role::Protected, Role::Protected, Role::Protected, Role::Protected, Role::Protected, Role::Feature],
+            &[
+                "Gender",
+                "ethnicity",
+                "Age Band",
+                "age_at_referral",
+                "sexualOrientation",
+                "stage",
+            ],
+            &[
+                Role::Protected,
+                Role::Protected,
+                Role::Protected,
+                Role::Protected,
+                Role::Protected,
+                Role::Feature,
+            ],
         );
-        assert_eq!(default_role("notes", ColumnKind::FreeText, false), Role::Ignore);
-        assert_eq!(default_role("code", ColumnKind::Identifier, false), Role::Id);
-        assert_eq!(default_role("pathway", ColumnKind::Categorical, true), Role::Feature);
+        assert_eq!(
+            default_role("notes", ColumnKind::FreeText, false),
+            Role::Ignore
+        );
+        assert_eq!(
+            default_role("code", ColumnKind::Identifier, false),
+            Role::Id
+        );
+        assert_eq!(
+            default_role("pathway", ColumnKind::Categorical, true),
+            Role::Feature
+        );
     }
 
     #[test]
@@ -523,7 +605,10 @@ mod tests {
         let dataset = infer(table);
         assert_eq!(dataset.n_rows, 3);
         let pathway = dataset.column("pathway").unwrap();
-        assert_eq!(pathway.cells, [Some("housing".into()), Some("debt".into()), None]);
+        assert_eq!(
+            pathway.cells,
+            [Some("housing".into()), Some("debt".into()), None]
+        );
         assert_eq!(
             dataset.success_rule,
             Some(SuccessRule::Equals {
@@ -531,7 +616,10 @@ mod tests {
                 values: vec!["Y".into(), "Yes".into()]
             })
         );
-        assert_eq!(dataset.success().unwrap(), [Some(true), Some(false), Some(true)]);
+        assert_eq!(
+            dataset.success().unwrap(),
+            [Some(true), Some(false), Some(true)]
+        );
     }
 
     #[test]
@@ -542,8 +630,17 @@ mod tests {
             role: default_role(name, kind, false),
             cells: cells(values),
         };
-        assert_eq!(default_success_rule(&[column("outcome", ColumnKind::Numeric, &["3", "5"])]), None);
-        assert_eq!(default_success_rule(&[column("outcome", ColumnKind::Binary, &["moved", "stayed"])]), None);
-        assert_eq!(default_success_rule(&[column("flag", ColumnKind::Binary, &["yes", "no"])]), None);
+        assert_eq!(
+            default_success_rule(&[column("outcome", ColumnKind::Numeric, &["3", "5"])]),
+            None
+        );
+        assert_eq!(
+            default_success_rule(&[column("outcome", ColumnKind::Binary, &["moved", "stayed"])]),
+            None
+        );
+        assert_eq!(
+            default_success_rule(&[column("flag", ColumnKind::Binary, &["yes", "no"])]),
+            None
+        );
     }
 }

@@ -547,7 +547,9 @@ mod tests {
         let (table, problems) = read(b"a,,a,a_3, b \n1,2,3,4,5\n").unwrap();
         assert_eq!(table.headers, ["a", "column_2", "a_3", "a_3_4", "b"]);
         assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(problems.iter().all(|p| p.row == Some(1) && p.message.contains("t.csv")));
+        assert!(problems
+            .iter()
+            .all(|p| p.row == Some(1) && p.message.contains("t.csv")));
     }
 
     #[test]
@@ -563,13 +565,23 @@ mod tests {
         type Pred = fn(&ImportError) -> bool;
         let cases: &[(&[u8], Pred)] = &[
             (b"", |e| matches!(e, ImportError::Empty { .. })),
-            (b"\xEF\xBB\xBF  \n\n", |e| matches!(e, ImportError::Empty { .. })),
+            (b"\xEF\xBB\xBF  \n\n", |e| {
+                matches!(e, ImportError::Empty { .. })
+            }),
             (b"a,b\n", |e| matches!(e, ImportError::NoDataRows { .. })),
             (b"a,b\n,\n", |e| matches!(e, ImportError::NoDataRows { .. })),
-            (b",,\n1,2,3\n", |e| matches!(e, ImportError::NoHeader { .. })),
-            (b"1,2,3\n4,5,6\n", |e| matches!(e, ImportError::NoHeader { .. })),
-            (b"a,b\x00\x01\n1,2\n", |e| matches!(e, ImportError::NotATable { .. })),
-            (b"\x01\x02\x03\x04\x05a,b\n", |e| matches!(e, ImportError::NotATable { .. })),
+            (b",,\n1,2,3\n", |e| {
+                matches!(e, ImportError::NoHeader { .. })
+            }),
+            (b"1,2,3\n4,5,6\n", |e| {
+                matches!(e, ImportError::NoHeader { .. })
+            }),
+            (b"a,b\x00\x01\n1,2\n", |e| {
+                matches!(e, ImportError::NotATable { .. })
+            }),
+            (b"\x01\x02\x03\x04\x05a,b\n", |e| {
+                matches!(e, ImportError::NotATable { .. })
+            }),
         ];
         for (bytes, is_expected) in cases {
             let err = read(bytes).err();
@@ -597,7 +609,9 @@ mod tests {
         let (table, problems) = read(text.as_bytes()).unwrap();
         assert_eq!(table.rows.len(), 120);
         assert_eq!(problems.len(), MAX_PROBLEMS_PER_KIND + 1);
-        assert!(problems.last().is_some_and(|p| p.message.contains("70 more rows")));
+        assert!(problems
+            .last()
+            .is_some_and(|p| p.message.contains("70 more rows")));
         assert_eq!(problems.first().and_then(|p| p.row), Some(2));
     }
 
