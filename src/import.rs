@@ -73,6 +73,7 @@ pub struct Dataset {
     pub success_rule: Option<SuccessRule>,
 }
 
+mod fasthash;
 mod infer;
 mod quality;
 mod read;
@@ -315,4 +316,147 @@ pub fn parse_number(text: &str) -> Option<f64> {
         return None;
     }
     text.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dataset(name: &str, values: &[&str]) -> Dataset {
+        let table = RawTable {
+            source: "t.csv".into(),
+            headers: vec![name.into()],
+            rows: values.iter().map(|v| vec![v.to_string()]).collect(),
+        };
+        infer(table)
+    }
+
+    #[test]
+    fn success_rules() {
+        fn check(rule: SuccessRule, values: &[&str], expect: &[Option<bool>]) {
+            let mut data = dataset("outcome", values);
+            data.success_rule = Some(rule.clone());
+            assert_eq!(data.success().unwrap(), expect, "{rule:?} on {values:?}");
+        }
+        let equals = |values: &[&str]| SuccessRule::Equals {
+            column: "outcome".into(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+        };
+        check(
+            equals(&["yes"]),
+            &["YES", " yes", "no", ""],
+            &[Some(true), Some(true), Some(false), None],
+        );
+        check(
+            equals(&["Housed", "moved on"]),
+            &["housed", "Moved On", "evicted"],
+            &[Some(true), Some(true), Some(false)],
+        );
+        check(
+            equals(&["Été"]),
+            &["été", "ete"],
+            &[Some(true), Some(false)],
+        );
+        let at_least = SuccessRule::AtLeast {
+            column: "outcome".into(),
+            threshold: 2.0,
+        };
+        check(
+            at_least,
+            &["2", "1.5", "3e1", "lots", "NA"],
+            &[Some(true), Some(false), Some(true), None, None],
+        );
+        let at_most = SuccessRule::AtMost {
+            column: "outcome".into(),
+            threshold: -1.0,
+        };
+        check(
+            at_most,
+            &["-1", "-0.5", "-7"],
+            &[Some(true), Some(false), Some(true)],
+        );
+    }
+
+    #[test]
+    fn success_errors() {
+        let mut data = dataset("score", &["1", "2"]);
+        assert_eq!(
+            data.success(),
+            Err(ImportError::NoSuccessRule {
+                file: "t.csv".into()
+            })
+        );
+        data.success_rule = Some(SuccessRule::AtLeast {
+            column: "nope".into(),
+            threshold: 1.0,
+        });
+        let err = data.success().unwrap_err();
+        assert_eq!(
+            err,
+            ImportError::UnknownColumn {
+                file: "t.csv".into(),
+                column: "nope".into()
+            }
+        );
+        assert!(err.to_string().contains("'nope'"));
+    }
+
+    #[test]
+    fn column_views() {
+        let data = dataset("x", &["3", "b", "", "1.5", "a", "b", "inf"]);
+        let column = data.column("x").unwrap();
+        assert_eq!(
+            column.numeric(),
+            [Some(3.0), None, None, Some(1.5), None, None, None]
+        );
+        assert_eq!(column.levels(), ["1.5", "3", "a", "b", "inf"]);
+        assert_eq!(column.n_missing(), 1);
+        assert_eq!(data.column_index("x"), Some(0));
+        assert_eq!(data.column_index("y"), None);
+        assert!(data.column("y").is_none());
+    }
+
+    #[test]
+    fn to_csv_quotes_what_needs_it() {
+        let data = Dataset {
+            source: "t.csv".into(),
+            n_rows: 2,
+            columns: vec![
+                Column {
+                    name: "a,b".into(),
+                    kind: ColumnKind::Categorical,
+                    role: Role::Feature,
+                    cells: vec![Some("say \"hi\"".into()), None],
+                },
+                Column {
+                    name: "c".into(),
+                    kind: ColumnKind::Categorical,
+                    role: Role::Feature,
+                    cells: vec![Some("two\nlines".into()), Some("plain".into())],
+                },
+            ],
+            success_rule: None,
+        };
+        assert_eq!(
+            data.to_csv(),
+            "\"a,b\",c\n\"say \"\"hi\"\"\",\"two\nlines\"\n,plain\n"
+        );
+    }
+
+    #[test]
+    fn parse_number_refuses_words() {
+        for (text, expect) in [
+            ("12", Some(12.0)),
+            (" -3.5 ", Some(-3.5)),
+            ("+1e3", Some(1000.0)),
+            (".5", Some(0.5)),
+            ("inf", None),
+            ("NaN", None),
+            ("1e999", None),
+            ("12a", None),
+            ("", None),
+        ] {
+            assert_eq!(parse_number(text), expect, "{text:?}");
+        }
+    }
 }

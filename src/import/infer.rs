@@ -3,7 +3,7 @@
 //! column names and the default success rule. Each distinct value of a column
 //! is examined once, so typing costs one hash lookup per cell.
 
-use std::collections::HashMap;
+use super::fasthash::FastMap;
 
 use super::{parse_number, Column, ColumnKind, Dataset, RawTable, Role, SuccessRule};
 
@@ -253,7 +253,7 @@ struct ValueShape {
 
 /// The type a column's cells suggest; the name only decides identifiers.
 pub fn infer_kind(name: &str, cells: &[Option<String>]) -> ColumnKind {
-    let mut distinct: HashMap<&str, usize> = HashMap::new();
+    let mut distinct: FastMap<&str, usize> = FastMap::default();
     for cell in cells.iter().flatten() {
         *distinct.entry(cell.as_str()).or_insert(0) += 1;
     }
@@ -275,11 +275,15 @@ pub fn infer_kind(name: &str, cells: &[Option<String>]) -> ColumnKind {
             }
         })
         .collect();
-    let mut normalised: Vec<String> = distinct.keys().map(|v| normalise_value(v)).collect();
-    normalised.sort_unstable();
-    normalised.dedup();
-    if normalised.len() == 2 {
-        return ColumnKind::Binary;
+    // Spelling variants of two values ("Yes", "yes", "Y", ...) are few; past
+    // this many distinct values a column cannot be binary, so skip the work.
+    if distinct.len() <= 32 {
+        let mut normalised: Vec<String> = distinct.keys().map(|v| normalise_value(v)).collect();
+        normalised.sort_unstable();
+        normalised.dedup();
+        if normalised.len() == 2 {
+            return ColumnKind::Binary;
+        }
     }
     let n_distinct = distinct.len();
     let share = |pred: &dyn Fn(&ValueShape) -> bool| {
@@ -405,4 +409,238 @@ pub fn default_success_rule(columns: &[Column]) -> Option<SuccessRule> {
                 values,
             })
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(values: &[&str]) -> Vec<Option<String>> {
+        values.iter().map(|v| clean_cell(v.to_string())).collect()
+    }
+
+    fn repeated(values: &[&str], n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| values[i % values.len()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn kinds() {
+        fn check(name: &str, values: Vec<String>, expect: ColumnKind) {
+            let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+            assert_eq!(
+                infer_kind(name, &cells(&refs)),
+                expect,
+                "{name}: {values:?}"
+            );
+        }
+        let numbered = |f: &dyn Fn(usize) -> String| (0..40).map(f).collect::<Vec<_>>();
+        check(
+            "score",
+            numbered(&|i| format!("{}.5", i * 3)),
+            ColumnKind::Numeric,
+        );
+        check(
+            "income",
+            numbered(&|i| (i * 1000).to_string()),
+            ColumnKind::Numeric,
+        );
+        check(
+            "urgency",
+            repeated(&["1", "2", "3", "4", "5"], 40),
+            ColumnKind::Ordinal,
+        );
+        check("flag", repeated(&["0", "1"], 40), ColumnKind::Binary);
+        check(
+            "smoker",
+            repeated(&["Yes", "yes", "Y", "No", "n"], 40),
+            ColumnKind::Binary,
+        );
+        check(
+            "ok",
+            repeated(&["true", "false", ""], 40),
+            ColumnKind::Binary,
+        );
+        check(
+            "area",
+            repeated(&["North", "South", "East"], 40),
+            ColumnKind::Categorical,
+        );
+        check(
+            "referred",
+            repeated(&["2024-01-31", "2023-12-01"], 40)
+                .into_iter()
+                .chain(["2024-02-29".to_string()])
+                .collect(),
+            ColumnKind::Date,
+        );
+        check(
+            "seen",
+            repeated(&["31/01/2024", "1/12/2023", "15/06/2024"], 30),
+            ColumnKind::Date,
+        );
+        check("case_id", repeated(&["a", "b"], 40), ColumnKind::Identifier);
+        check(
+            "code",
+            numbered(&|i| format!("X{i:04}")),
+            ColumnKind::Identifier,
+        );
+        check(
+            "notes",
+            numbered(&|i| format!("client {i} called about rent arrears and a letter")),
+            ColumnKind::FreeText,
+        );
+        check("empty", repeated(&["", "NA"], 10), ColumnKind::Categorical);
+        // 1 in 40 is not a number: still numeric (the quality report names it).
+        let mut mostly = numbered(&|i| format!("{i}.25"));
+        mostly[3] = "unknown".to_string();
+        check("amount", mostly, ColumnKind::Numeric);
+        // Few rows: all-distinct says nothing, so short words stay categorical.
+        check(
+            "colour",
+            vec!["red".into(), "green".into(), "blue".into()],
+            ColumnKind::Categorical,
+        );
+    }
+
+    #[test]
+    fn roles() {
+        fn check(names: &[&str], expect: &[Role]) {
+            let mut columns: Vec<Column> = names
+                .iter()
+                .map(|name| Column {
+                    name: name.to_string(),
+                    kind: ColumnKind::Categorical,
+                    role: Role::Feature,
+                    cells: vec![],
+                })
+                .collect();
+            assign_roles(&mut columns);
+            let roles: Vec<Role> = columns.iter().map(|c| c.role).collect();
+            assert_eq!(roles, expect, "{names:?}");
+        }
+        check(
+            &["Referral ID", "ref", "paid"],
+            &[Role::Id, Role::Id, Role::Feature],
+        );
+        check(
+            &["Pathway Allocated", "target"],
+            &[Role::Pathway, Role::Feature],
+        );
+        check(&["class"], &[Role::Pathway]);
+        check(&["Outcome", "completed", "outcome_3m"], &[Role::Outcome; 3]);
+        check(
+            &[
+                "Gender",
+                "ethnicity",
+                "Age Band",
+                "age_at_referral",
+                "sexualOrientation",
+                "stage",
+            ],
+            &[
+                Role::Protected,
+                Role::Protected,
+                Role::Protected,
+                Role::Protected,
+                Role::Protected,
+                Role::Feature,
+            ],
+        );
+        assert_eq!(
+            default_role("notes", ColumnKind::FreeText, false),
+            Role::Ignore
+        );
+        assert_eq!(
+            default_role("code", ColumnKind::Identifier, false),
+            Role::Id
+        );
+        assert_eq!(
+            default_role("pathway", ColumnKind::Categorical, true),
+            Role::Feature
+        );
+    }
+
+    #[test]
+    fn names_values_dates_and_missing() {
+        assert_eq!(normalise_name("  Pathway Allocated "), "pathway_allocated");
+        assert_eq!(normalise_name("pathwayAllocated"), "pathway_allocated");
+        assert_eq!(normalise_name("Age-Band (years)"), "age_band_years");
+        assert_eq!(normalise_value(" Yes "), "yes");
+        assert_eq!(normalise_value("Y"), "yes");
+        assert_eq!(normalise_value("Not   known"), "not known");
+        for (text, expect) in [
+            ("2024-02-29", Some((2024, 2, 29))),
+            ("2024-02-29T10:00:00", Some((2024, 2, 29))),
+            ("29/02/2024", Some((2024, 2, 29))),
+            ("1/2/2024", Some((2024, 2, 1))),
+            ("2024-13-01", None),
+            ("32/01/2024", None),
+            ("2024-1-1x", None),
+            ("12/2024", None),
+            ("hello", None),
+        ] {
+            assert_eq!(parse_date(text), expect, "{text}");
+        }
+        for missing in ["", "  ", "NA", "n/a", "#N/A", "null", "NaN", "-", "?"] {
+            assert!(is_missing(missing), "{missing:?}");
+        }
+        for present in ["0", "none", "no", "nan1"] {
+            assert!(!is_missing(present), "{present:?}");
+        }
+    }
+
+    #[test]
+    fn infer_trims_cells_and_sets_the_default_success_rule() {
+        let table = RawTable {
+            source: "t.csv".into(),
+            headers: vec!["id".into(), "pathway".into(), "completed".into()],
+            rows: vec![
+                vec!["1".into(), " housing ".into(), "Yes".into()],
+                vec!["2".into(), "debt".into(), "no".into()],
+                vec!["3".into(), "N/A".into(), "Y".into()],
+            ],
+        };
+        let dataset = infer(table);
+        assert_eq!(dataset.n_rows, 3);
+        let pathway = dataset.column("pathway").unwrap();
+        assert_eq!(
+            pathway.cells,
+            [Some("housing".into()), Some("debt".into()), None]
+        );
+        assert_eq!(
+            dataset.success_rule,
+            Some(SuccessRule::Equals {
+                column: "completed".into(),
+                values: vec!["Y".into(), "Yes".into()]
+            })
+        );
+        assert_eq!(
+            dataset.success().unwrap(),
+            [Some(true), Some(false), Some(true)]
+        );
+    }
+
+    #[test]
+    fn no_default_rule_without_positive_values_or_outcome() {
+        let column = |name: &str, kind, values: &[&str]| Column {
+            name: name.into(),
+            kind,
+            role: default_role(name, kind, false),
+            cells: cells(values),
+        };
+        assert_eq!(
+            default_success_rule(&[column("outcome", ColumnKind::Numeric, &["3", "5"])]),
+            None
+        );
+        assert_eq!(
+            default_success_rule(&[column("outcome", ColumnKind::Binary, &["moved", "stayed"])]),
+            None
+        );
+        assert_eq!(
+            default_success_rule(&[column("flag", ColumnKind::Binary, &["yes", "no"])]),
+            None
+        );
+    }
 }

@@ -3,7 +3,7 @@
 //! per pathway, pathways with too few rows, and leakage suspects. Every
 //! finding carries a plain-English message that says what to do.
 
-use std::collections::HashMap;
+use super::fasthash::FastMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,8 @@ pub const MIN_ROWS_PER_PATHWAY: usize = 10;
 pub const LEAKAGE_ACCURACY: f64 = 0.99;
 /// Leakage needs at least this many rows with both values known to mean anything.
 const MIN_ROWS_FOR_LEAKAGE: usize = 20;
+/// Largest (values x targets) tally kept as a dense array (16 MB of counts).
+const DENSE_TALLY_LIMIT: usize = 1 << 22;
 /// At most this many duplicated ids are listed per column.
 const MAX_DUPLICATES_LISTED: usize = 100;
 
@@ -223,7 +225,7 @@ fn missing_share(source: &str, n_rows: usize, column: &Column) -> MissingShare {
 
 /// Counts of each distinct value, in first-seen order.
 fn value_counts(column: &Column) -> Vec<(&str, usize)> {
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: FastMap<&str, usize> = FastMap::default();
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for cell in column.cells.iter().flatten() {
         match index.get(cell.as_str()) {
@@ -245,7 +247,7 @@ fn inconsistent_spelling(source: &str, column: &Column) -> Option<InconsistentSp
     if !matches!(column.kind, ColumnKind::Binary | ColumnKind::Categorical) {
         return None;
     }
-    let mut groups: HashMap<String, Vec<VariantCount>> = HashMap::new();
+    let mut groups: FastMap<String, Vec<VariantCount>> = FastMap::default();
     for (value, count) in value_counts(column) {
         groups
             .entry(normalise_value(value))
@@ -329,7 +331,7 @@ fn constant_column(source: &str, column: &Column) -> Option<ConstantColumn> {
 }
 
 fn duplicate_ids(source: &str, column: &Column) -> Vec<DuplicateId> {
-    let mut rows_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut rows_of: FastMap<&str, Vec<usize>> = FastMap::default();
     let mut order: Vec<&str> = Vec::new();
     for (row_idx, cell) in column.cells.iter().enumerate() {
         if let Some(value) = cell {
@@ -362,7 +364,7 @@ fn duplicate_ids(source: &str, column: &Column) -> Vec<DuplicateId> {
 }
 
 fn pathway_counts(column: &Column, success: Option<&[Option<bool>]>) -> Vec<PathwayCount> {
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: FastMap<&str, usize> = FastMap::default();
     let mut counts: Vec<PathwayCount> = Vec::new();
     for (row_idx, cell) in column.cells.iter().enumerate() {
         let Some(pathway) = cell else { continue };
@@ -401,56 +403,55 @@ fn pathway_counts(column: &Column, success: Option<&[Option<bool>]>) -> Vec<Path
 /// Columns that alone predict the pathway or success at [`LEAKAGE_ACCURACY`]
 /// or better, by the majority target per distinct value. Only columns with
 /// fewer distinct values than half the rows (else every row is its own class),
-/// and only when the target is not nearly constant already.
+/// and only when the target is not nearly constant already. Values are turned
+/// into small integer codes once, so each test is a pass over arrays.
 fn leakage_suspects(
     dataset: &Dataset,
     pathway: Option<&Column>,
     success: Option<&[Option<bool>]>,
 ) -> Vec<LeakageSuspect> {
     let source = dataset.source.as_str();
-    let mut targets: Vec<(String, Vec<Option<&str>>)> = Vec::new();
+    let mut targets: Vec<(String, Codes)> = Vec::new();
     if let Some(column) = pathway {
-        targets.push((
-            column.name.clone(),
-            column.cells.iter().map(|c| c.as_deref()).collect(),
-        ));
+        if let Some(codes) = encode(&column.cells, usize::MAX) {
+            targets.push((column.name.clone(), codes));
+        }
     }
     if let Some(success) = success {
-        targets.push((
-            "success".to_string(),
-            success
-                .iter()
-                .map(|s| s.map(|yes| if yes { "yes" } else { "no" }))
-                .collect(),
-        ));
+        let codes = success.iter().map(|s| s.map(u32::from)).collect();
+        targets.push(("success".to_string(), Codes { codes, n_levels: 2 }));
     }
+    targets.retain(|(_, target)| {
+        let constant = Codes {
+            codes: vec![Some(0); target.codes.len()],
+            n_levels: 1,
+        };
+        majority_accuracy(&constant, target).is_some_and(|(acc, _)| acc < LEAKAGE_ACCURACY)
+    });
     let mut suspects = Vec::new();
-    for (target_name, target) in &targets {
-        if majority_accuracy(target.iter().filter_map(|t| t.map(|t| ("", t))))
-            .is_none_or(|(acc, _)| acc >= LEAKAGE_ACCURACY)
+    if targets.is_empty() {
+        return suspects;
+    }
+    let rule_column = dataset.success_rule.as_ref().map(|r| r.column());
+    for column in &dataset.columns {
+        if matches!(column.role, Role::Id | Role::Pathway | Role::Outcome)
+            || matches!(column.kind, ColumnKind::Identifier | ColumnKind::FreeText)
+            || Some(column.name.as_str()) == rule_column
         {
             continue;
         }
-        for column in &dataset.columns {
-            if matches!(column.role, Role::Id | Role::Pathway | Role::Outcome)
-                || matches!(column.kind, ColumnKind::Identifier | ColumnKind::FreeText)
-                || Some(column.name.as_str()) == dataset.success_rule.as_ref().map(|r| r.column())
-            {
-                continue;
-            }
-            let pairs = column
-                .cells
-                .iter()
-                .zip(target)
-                .filter_map(|(cell, t)| Some((cell.as_deref()?, (*t)?)));
-            let Some((accuracy, n_known)) = majority_accuracy(pairs) else {
+        let n_present = column.cells.len() - column.n_missing();
+        if n_present < MIN_ROWS_FOR_LEAKAGE {
+            continue;
+        }
+        let Some(keys) = encode(&column.cells, n_present / 2) else {
+            continue;
+        };
+        for (target_name, target) in &targets {
+            let Some((accuracy, n_known)) = majority_accuracy(&keys, target) else {
                 continue;
             };
-            let n_distinct = column.levels().len();
-            if n_known < MIN_ROWS_FOR_LEAKAGE || n_distinct * 2 >= n_known {
-                continue;
-            }
-            if accuracy >= LEAKAGE_ACCURACY {
+            if n_known >= MIN_ROWS_FOR_LEAKAGE && accuracy >= LEAKAGE_ACCURACY {
                 suspects.push(LeakageSuspect {
                     column: column.name.clone(),
                     target: target_name.clone(),
@@ -464,24 +465,252 @@ fn leakage_suspects(
             }
         }
     }
+    // Report order: by target (pathway first), then column order.
+    suspects.sort_by_key(|s| usize::from(s.target == "success"));
     suspects
 }
 
-/// Share of pairs whose target is the most common target among pairs with the
-/// same key, and the number of pairs; `None` for no pairs.
-fn majority_accuracy<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<(f64, usize)> {
-    let mut counts: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
-    let mut n = 0usize;
-    for (key, target) in pairs {
-        *counts.entry(key).or_default().entry(target).or_insert(0) += 1;
-        n += 1;
+/// Cells as codes 0..n_levels (first-seen order); `None` where missing.
+struct Codes {
+    codes: Vec<Option<u32>>,
+    n_levels: usize,
+}
+
+/// Codes for the cells, or `None` once there are `limit` distinct values or more.
+fn encode(cells: &[Option<String>], limit: usize) -> Option<Codes> {
+    let mut index: FastMap<&str, u32> = FastMap::default();
+    let mut codes = Vec::with_capacity(cells.len());
+    for cell in cells {
+        let code = match cell {
+            Some(value) => {
+                let next = index.len() as u32;
+                let code = *index.entry(value.as_str()).or_insert(next);
+                if index.len() >= limit {
+                    return None;
+                }
+                Some(code)
+            }
+            None => None,
+        };
+        codes.push(code);
     }
+    Some(Codes {
+        n_levels: index.len(),
+        codes,
+    })
+}
+
+/// Share of rows (both known) whose target is the most common target among
+/// rows with the same key, and the number of such rows; `None` for none.
+fn majority_accuracy(keys: &Codes, targets: &Codes) -> Option<(f64, usize)> {
+    let n_targets = targets.n_levels.max(1);
+    let pairs = keys
+        .codes
+        .iter()
+        .zip(&targets.codes)
+        .filter_map(|(key, target)| Some(((*key)? as usize, (*target)? as usize)));
+    let mut n = 0usize;
+    let correct: u64 = if keys.n_levels.saturating_mul(n_targets) <= DENSE_TALLY_LIMIT {
+        let mut counts = vec![0u32; keys.n_levels.max(1) * n_targets];
+        for (key, target) in pairs {
+            if let Some(slot) = counts.get_mut(key * n_targets + target) {
+                *slot += 1;
+                n += 1;
+            }
+        }
+        counts
+            .chunks(n_targets)
+            .map(|row| u64::from(row.iter().copied().max().unwrap_or(0)))
+            .sum()
+    } else {
+        // Many values and many pathways: a sparse tally keeps memory small.
+        let mut counts: FastMap<(usize, usize), u32> = FastMap::default();
+        for pair in pairs {
+            *counts.entry(pair).or_insert(0) += 1;
+            n += 1;
+        }
+        let mut best: FastMap<usize, u32> = FastMap::default();
+        for ((key, _), count) in counts {
+            let slot = best.entry(key).or_insert(0);
+            *slot = (*slot).max(count);
+        }
+        best.values().map(|&c| u64::from(c)).sum()
+    };
     if n == 0 {
         return None;
     }
-    let correct: usize = counts
-        .values()
-        .map(|by_target| by_target.values().copied().max().unwrap_or(0))
-        .sum();
     Some((correct as f64 / n as f64, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{infer, RawTable, SuccessRule};
+
+    /// A dataset from columns given as (name, values).
+    fn dataset(columns: &[(&str, Vec<String>)]) -> Dataset {
+        let n_rows = columns.first().map(|c| c.1.len()).unwrap_or(0);
+        infer(RawTable {
+            source: "t.csv".into(),
+            headers: columns.iter().map(|c| c.0.to_string()).collect(),
+            rows: (0..n_rows)
+                .map(|row| columns.iter().map(|c| c.1[row].clone()).collect())
+                .collect(),
+        })
+    }
+
+    fn cycle(values: &[&str], n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| values[i % values.len()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn missing_share_per_column() {
+        let report = quality_report(&dataset(&[
+            ("a", cycle(&["1", "", "3", "NA"], 8)),
+            ("b", cycle(&["x"], 8)),
+        ]));
+        assert_eq!(report.missing[0].n_missing, 4);
+        assert_eq!(report.missing[0].share, 0.5);
+        assert!(
+            report.missing[0].message.contains("row 3"),
+            "{}",
+            report.missing[0].message
+        );
+        assert_eq!(report.missing[1].n_missing, 0);
+        assert!(report.missing[1].message.is_empty());
+    }
+
+    #[test]
+    fn inconsistent_spellings() {
+        let report = quality_report(&dataset(&[(
+            "smoker",
+            cycle(&["Yes", "yes", "Y", "No", "no", "No"], 12),
+        )]));
+        let finding = report.inconsistent_spellings.first().expect("a finding");
+        let normalised: Vec<&str> = finding
+            .groups
+            .iter()
+            .map(|g| g.normalised.as_str())
+            .collect();
+        assert_eq!(normalised, ["no", "yes"]);
+        let no: Vec<(&str, usize)> = finding.groups[0]
+            .variants
+            .iter()
+            .map(|v| (v.value.as_str(), v.count))
+            .collect();
+        assert_eq!(no, [("No", 4), ("no", 2)]);
+        assert!(finding.message.contains("'Y' (2)") && finding.message.contains("smoker"));
+        let clean = quality_report(&dataset(&[("smoker", cycle(&["Yes", "No"], 12))]));
+        assert!(clean.inconsistent_spellings.is_empty());
+    }
+
+    #[test]
+    fn constant_columns() {
+        let report = quality_report(&dataset(&[
+            ("same", cycle(&["x"], 5)),
+            ("blank", cycle(&[""], 5)),
+            ("varies", cycle(&["x", "y"], 5)),
+        ]));
+        let found: Vec<(&str, Option<&str>)> = report
+            .constant_columns
+            .iter()
+            .map(|c| (c.column.as_str(), c.value.as_deref()))
+            .collect();
+        assert_eq!(found, [("same", Some("x")), ("blank", None)]);
+    }
+
+    #[test]
+    fn duplicate_ids_with_rows() {
+        let report = quality_report(&dataset(&[(
+            "id",
+            cycle(&["A", "B", "A", "C", "B", "A"], 6),
+        )]));
+        let found: Vec<(&str, &[usize])> = report
+            .duplicate_ids
+            .iter()
+            .map(|d| (d.value.as_str(), d.rows.as_slice()))
+            .collect();
+        assert_eq!(found, [("A", &[2usize, 4, 7][..]), ("B", &[3usize, 6][..])]);
+        assert!(report.duplicate_ids[0].message.contains("2, 4, 7"));
+    }
+
+    #[test]
+    fn rows_and_success_per_pathway_and_small_pathways() {
+        let mut pathway = cycle(&["housing", "debt"], 24);
+        pathway.push("rare".into());
+        let mut completed = cycle(&["yes", "no", "yes", ""], 24);
+        completed.push("yes".into());
+        let report = quality_report(&dataset(&[("pathway", pathway), ("completed", completed)]));
+        let counts: Vec<(&str, usize, usize, usize)> = report
+            .pathways
+            .iter()
+            .map(|p| (p.pathway.as_str(), p.n_rows, p.n_known, p.n_success))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                ("debt", 12, 6, 0),
+                ("housing", 12, 12, 12),
+                ("rare", 1, 1, 1)
+            ]
+        );
+        assert_eq!(report.pathways[1].success_rate, Some(1.0));
+        let small: Vec<&str> = report
+            .small_pathways
+            .iter()
+            .map(|p| p.pathway.as_str())
+            .collect();
+        assert_eq!(small, ["rare"]);
+        assert!(report.small_pathways[0].message.contains("only 1 rows"));
+    }
+
+    #[test]
+    fn leakage_suspects() {
+        let n = 60;
+        let pathway = cycle(&["housing", "debt", "crisis"], n);
+        // A code that maps one to one onto the pathway: a leak.
+        let team = cycle(&["T1", "T2", "T3"], n);
+        // An honest feature: related, not perfect.
+        let area = cycle(&["N", "S", "N", "E", "S"], n);
+        // Outcome follows this flag exactly.
+        let closed_ok = cycle(&["y", "n", "n", "y"], n);
+        let completed = cycle(&["yes", "no", "no", "yes"], n);
+        let ids: Vec<String> = (0..n).map(|i| format!("R{i}")).collect();
+        let mut data = dataset(&[
+            ("id", ids),
+            ("team", team),
+            ("area", area),
+            ("closed_ok", closed_ok),
+            ("pathway", pathway),
+            ("completed", completed),
+        ]);
+        let report = quality_report(&data);
+        let found: Vec<(&str, &str)> = report
+            .leakage
+            .iter()
+            .map(|l| (l.column.as_str(), l.target.as_str()))
+            .collect();
+        assert_eq!(found, [("team", "pathway"), ("closed_ok", "success")]);
+        assert!(report.leakage[0].accuracy >= LEAKAGE_ACCURACY);
+        // Without a success rule, only the pathway leak is left.
+        data.success_rule = None;
+        assert_eq!(quality_report(&data).leakage.len(), 1);
+        data.success_rule = Some(SuccessRule::Equals {
+            column: "completed".into(),
+            values: vec!["yes".into()],
+        });
+        assert_eq!(quality_report(&data).leakage.len(), 2);
+    }
+
+    #[test]
+    fn report_serialises() {
+        let report = quality_report(&dataset(&[("id", cycle(&["A", "A"], 2))]));
+        let json = serde_json::to_string(&report).unwrap();
+        let back: QualityReport = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, report);
+        // One id in every row: a constant column and a duplicated id.
+        assert_eq!(report.messages().len(), 2);
+    }
 }

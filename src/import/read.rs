@@ -519,3 +519,108 @@ fn fix_headers(source: &str, header: Vec<String>, log: &mut ProblemLog) -> Vec<S
     }
     names
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &[u8]) -> Result<(RawTable, Vec<Problem>), ImportError> {
+        read_table("t.csv", text, &ReadOptions::default())
+    }
+
+    #[test]
+    fn sniffs_the_delimiter() {
+        for (text, expect) in [
+            ("a,b,c\n1,2,3\n", b','),
+            ("a;b;c\n1,5;2,5;3\n", b';'),
+            ("a\tb\n1\t2\n", b'\t'),
+            ("a|b\n1|2\n", b'|'),
+            ("\"x;y\",b\n1,2\n", b','),
+            ("name\nAnn\n", b','),
+        ] {
+            assert_eq!(sniff_delimiter(text) as char, expect as char, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn repairs_header_names() {
+        let (table, problems) = read(b"a,,a,a_3, b \n1,2,3,4,5\n").unwrap();
+        assert_eq!(table.headers, ["a", "column_2", "a_3", "a_3_4", "b"]);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems
+            .iter()
+            .all(|p| p.row == Some(1) && p.message.contains("t.csv")));
+    }
+
+    #[test]
+    fn drops_empty_trailing_header_cells_and_rows() {
+        let (table, problems) = read(b"a,b,,\n1,2,,\n3,4\n,,,\n,,,\n").unwrap();
+        assert_eq!(table.headers, ["a", "b"]);
+        assert_eq!(table.rows, [vec!["1", "2"], vec!["3", "4"]]);
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn fatal_cases() {
+        type Pred = fn(&ImportError) -> bool;
+        let cases: &[(&[u8], Pred)] = &[
+            (b"", |e| matches!(e, ImportError::Empty { .. })),
+            (b"\xEF\xBB\xBF  \n\n", |e| {
+                matches!(e, ImportError::Empty { .. })
+            }),
+            (b"a,b\n", |e| matches!(e, ImportError::NoDataRows { .. })),
+            (b"a,b\n,\n", |e| matches!(e, ImportError::NoDataRows { .. })),
+            (b",,\n1,2,3\n", |e| {
+                matches!(e, ImportError::NoHeader { .. })
+            }),
+            (b"1,2,3\n4,5,6\n", |e| {
+                matches!(e, ImportError::NoHeader { .. })
+            }),
+            (b"a,b\x00\x01\n1,2\n", |e| {
+                matches!(e, ImportError::NotATable { .. })
+            }),
+            (b"\x01\x02\x03\x04\x05a,b\n", |e| {
+                matches!(e, ImportError::NotATable { .. })
+            }),
+        ];
+        for (bytes, is_expected) in cases {
+            let err = read(bytes).err();
+            assert!(err.as_ref().is_some_and(is_expected), "{bytes:?}: {err:?}");
+            assert!(err.is_some_and(|e| e.to_string().contains("t.csv")));
+        }
+    }
+
+    #[test]
+    fn utf16_with_bom_is_read() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "a,b\n1,é\n".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let (table, _) = read(&bytes).unwrap();
+        assert_eq!(table.rows, [vec!["1", "é"]]);
+    }
+
+    #[test]
+    fn many_short_rows_are_summarised() {
+        let mut text = String::from("a,b\n");
+        for _ in 0..120 {
+            text.push_str("1\n");
+        }
+        let (table, problems) = read(text.as_bytes()).unwrap();
+        assert_eq!(table.rows.len(), 120);
+        assert_eq!(problems.len(), MAX_PROBLEMS_PER_KIND + 1);
+        assert!(problems
+            .last()
+            .is_some_and(|p| p.message.contains("70 more rows")));
+        assert_eq!(problems.first().and_then(|p| p.row), Some(2));
+    }
+
+    #[test]
+    fn spreadsheet_cells_as_text() {
+        assert_eq!(cell_text(&Data::Float(3.0)), Ok("3".to_string()));
+        assert_eq!(cell_text(&Data::Float(2.5)), Ok("2.5".to_string()));
+        assert_eq!(cell_text(&Data::Bool(true)), Ok("true".to_string()));
+        assert_eq!(cell_text(&Data::Empty), Ok(String::new()));
+        assert!(cell_text(&Data::Error(calamine::CellErrorType::NA)).is_err());
+    }
+}
