@@ -1,10 +1,39 @@
-//! `signpost suggest` (being built).
+//! `signpost suggest MODEL.json FILE`: scores a file of referrals with a
+//! saved model and writes CSV on stdout: id, suggested pathway, confidence,
+//! alternative and its score, the 90% set, flags and the top three reasons.
+//! Rows that could not be scored are listed on stderr.
 
-use crate::common::{fail, CliError, Output};
+use std::path::PathBuf;
+
+use signpost::import::{import, ReadOptions};
+use signpost::model::batch::{score, to_csv};
+use signpost::model::train::TrainedModel;
+
+use crate::common::{file_name, read_bytes, CliError, Output};
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// A model saved with `signpost train --model` or the page's "Export model".
+    model: PathBuf,
+    /// The referrals to score (CSV or Excel) with the model's columns.
+    file: PathBuf,
+    /// The sheet of a workbook to read (default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
+}
 
-pub fn run(_args: Args) -> Result<Output, CliError> {
-    fail("`signpost suggest` is not built yet")
+pub fn run(args: Args) -> Result<Output, CliError> {
+    let model_text = String::from_utf8_lossy(&read_bytes(&args.model)?).into_owned();
+    let model = TrainedModel::from_json(&model_text)
+        .map_err(|err| CliError(format!("{}: {err}", file_name(&args.model))))?;
+    let options = ReadOptions {
+        sheet: args.sheet,
+        ..ReadOptions::default()
+    };
+    let imported = import(&file_name(&args.file), &read_bytes(&args.file)?, &options)?;
+    let result = score(&model, &imported.dataset, true, &mut |_, _| {})?;
+    for problem in &result.problems {
+        eprintln!("signpost: {}", problem.message);
+    }
+    Ok(Output::Text(to_csv(&result)))
 }
