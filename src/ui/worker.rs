@@ -13,6 +13,10 @@ use crate::jobs::{self, JobRequest, JobUpdate};
 
 /// Where Trunk puts the worker's loader shim.
 const LOADER: &str = "./worker_loader.js";
+/// The worker's first message: its handler is in place. A message posted
+/// before then would be lost while the worker's WebAssembly still loads, so
+/// the page sends the job only after this.
+const READY: &str = "ready";
 
 /// Worker side: answer every request message with progress and a result.
 pub fn register() {
@@ -34,6 +38,7 @@ pub fn register() {
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
+    let _ = scope.post_message(&JsValue::from_str(READY));
 }
 
 /// Page side: one worker running one job at a time.
@@ -49,18 +54,23 @@ impl JobRunner {
         options.set_type(web_sys::WorkerType::Classic);
         let worker = web_sys::Worker::new_with_options(LOADER, &options)
             .map_err(|_| "the background worker could not be started; reload the page".to_string())?;
+        let text = serde_json::to_string(request).map_err(|err| err.to_string())?;
+        let sender = worker.clone();
         let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let update = match event.data().as_string().map(|t| serde_json::from_str::<JobUpdate>(&t)) {
+            let data = event.data().as_string();
+            if data.as_deref() == Some(READY) {
+                if sender.post_message(&JsValue::from_str(&text)).is_err() {
+                    on_update.emit(JobUpdate::Failed("the job could not be sent to the background worker; reload the page".into()));
+                }
+                return;
+            }
+            let update = match data.map(|t| serde_json::from_str::<JobUpdate>(&t)) {
                 Some(Ok(update)) => update,
                 _ => JobUpdate::Failed("the background worker sent something unreadable; reload the page".into()),
             };
             on_update.emit(update);
         });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        let text = serde_json::to_string(request).map_err(|err| err.to_string())?;
-        worker
-            .post_message(&JsValue::from_str(&text))
-            .map_err(|_| "the job could not be sent to the background worker".to_string())?;
         Ok(JobRunner {
             worker,
             _onmessage: onmessage,

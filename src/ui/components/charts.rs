@@ -97,7 +97,7 @@ pub struct HeatMapProps {
 pub fn HeatMap(props: &HeatMapProps) -> Html {
     let max = props.counts.iter().flatten().copied().max().unwrap_or(1).max(1);
     html! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a narrow screen)">
             <table class="heatmap">
                 <caption>{ &props.title }</caption>
                 <thead>
