@@ -93,7 +93,7 @@ impl Logistic {
         for _ in 0..25 {
             let mut hess = vec![0.0; d * d];
             let mut grad = vec![0.0; d];
-            for i in 0..n {
+            for (i, &yi) in y.iter().enumerate().take(n) {
                 z[0] = 1.0;
                 for j in 0..p {
                     z[j + 1] = (x.get(i, j) - mean[j]) / scale[j];
@@ -101,7 +101,7 @@ impl Logistic {
                 let eta: f64 = z.iter().zip(&coef).map(|(a, b)| a * b).sum();
                 let mu = sigmoid(eta);
                 let w = weight(i);
-                let target = if y[i] { 1.0 } else { 0.0 };
+                let target = if yi { 1.0 } else { 0.0 };
                 let s = w * mu * (1.0 - mu);
                 for a in 0..d {
                     grad[a] += w * (target - mu) * z[a];

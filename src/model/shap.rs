@@ -32,6 +32,7 @@ pub fn tree_shap(forest: &Forest, row: &[f64]) -> Shap {
     // Flat, row-major `n_features x n_classes` while accumulating.
     let mut phi = vec![0.0; n_features * n_classes];
     let mut path = Vec::new();
+    let mut recip = Vec::new();
     for tree in forest.trees() {
         add_expected(tree, &mut base);
         let mut walk = Walk {
@@ -40,6 +41,7 @@ pub fn tree_shap(forest: &Forest, row: &[f64]) -> Shap {
             n_classes,
             phi: &mut phi,
             path: &mut path,
+            recip: &mut recip,
         };
         walk.recurse(0, 0, 0, 1.0, 1.0, None);
     }
@@ -163,6 +165,8 @@ struct Walk<'a> {
     /// Stack of paths: the path at depth `d` starts at `offset`; each level
     /// copies its parent's so siblings see the parent's path unchanged.
     path: &'a mut Vec<PathElement>,
+    /// `recip[k] = 1 / k`, grown to the deepest path seen.
+    recip: &'a mut Vec<f64>,
 }
 
 impl Walk<'_> {
@@ -197,14 +201,32 @@ impl Walk<'_> {
 
         match &self.tree.nodes[node_idx] {
             Node::Leaf { distribution, .. } => {
+                if self.recip.len() <= depth {
+                    *self.recip = (0..=depth)
+                        .map(|k| if k == 0 { 0.0 } else { 1.0 / k as f64 })
+                        .collect();
+                }
                 let path = &self.path[offset..offset + depth];
+                let recip = &self.recip;
+                let last = depth - 1;
+                // Unwinding any cold element (the row does not go its way)
+                // sums the same terms, divided by its zero fraction: sum once.
+                let cold_sum = (0..last)
+                    .map(|i| path[i].weight * recip[last - i])
+                    .sum::<f64>()
+                    * depth as f64;
                 // Element 0 is the root's placeholder with no feature.
                 for i in 1..depth {
                     let element = path[i];
                     let Some(feature) = element.feature else {
                         continue;
                     };
-                    let scale = unwound_sum(path, i) * (element.one - element.zero);
+                    let unwound = if element.one != 0.0 {
+                        unwound_sum_hot(path, element, recip)
+                    } else {
+                        cold_sum / element.zero
+                    };
+                    let scale = unwound * (element.one - element.zero);
                     let out =
                         &mut self.phi[feature * self.n_classes..(feature + 1) * self.n_classes];
                     for (sum, share) in out.iter_mut().zip(distribution) {
@@ -299,23 +321,20 @@ fn unwind(path: &mut [PathElement], k: usize) {
     }
 }
 
-/// The total permutation weight were element `k` unwound (without changing
-/// the path).
-fn unwound_sum(path: &[PathElement], k: usize) -> f64 {
+/// The total permutation weight were a hot element (`one != 0`) unwound,
+/// without changing the path. Algorithm 2's UNWOUND-SUM with the divisions
+/// by small integers turned into multiplications by `recip[k] = 1 / k`.
+fn unwound_sum_hot(path: &[PathElement], element: PathElement, recip: &[f64]) -> f64 {
     let last = path.len() - 1;
-    let one = path[k].one;
-    let zero = path[k].zero;
-    let n = (last + 1) as f64;
+    let n = path.len() as f64;
+    let scale = n / element.one;
+    let zero_over_n = element.zero / n;
     let mut next = path[last].weight;
     let mut total = 0.0;
     for i in (0..last).rev() {
-        if one != 0.0 {
-            let tmp = next * n / ((i + 1) as f64 * one);
-            total += tmp;
-            next = path[i].weight - tmp * zero * (last - i) as f64 / n;
-        } else {
-            total += path[i].weight * n / (zero * (last - i) as f64);
-        }
+        let tmp = next * scale * recip[i + 1];
+        total += tmp;
+        next = path[i].weight - tmp * zero_over_n * (last - i) as f64;
     }
     total
 }

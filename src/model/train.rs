@@ -656,14 +656,14 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
     // Held-out split, then folds over the training part.
     let (train_idx, test_idx) =
         stratified_holdout(&labels, n_classes, config.holdout_share, config.seed);
-    for k in 0..n_classes {
+    for (k, pathway) in pathways.iter().enumerate() {
         let n = train_idx
             .iter()
             .filter(|&&i| labels[i] == k && success[i])
             .count();
         if n < config.folds {
             return Err(ModelError::TooFewRows {
-                pathway: pathways[k].clone(),
+                pathway: pathway.clone(),
                 rows: n,
                 folds: config.folds,
             });

@@ -114,6 +114,7 @@ fn cross_validate(path: &str, n_shuffles: u64) -> (f64, f64) {
 /// no worse than smartcore's on the same folds, less 0.01.
 fn check_real_data(file: &str, reference: f64) {
     let (ours, smartcore) = cross_validate(file, 3);
+    println!("{file}: ours {ours:.4}, smartcore {smartcore:.4}, reference {reference}");
     assert!(
         (ours - reference).abs() <= 0.02,
         "{file}: accuracy {ours:.4}, reference {reference}"

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use signpost::import::{import, ReadOptions, Role, SuccessRule};
 use signpost::model::train::{train, Mode, TrainConfig};
 
-use crate::common::{fail, file_name, read_bytes, CliError, Output};
+use crate::common::{fail, file_name, read_bytes, to_json, CliError, Output};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum ModeArg {
@@ -193,5 +193,5 @@ pub fn run(args: Args) -> Result<Output, CliError> {
             ))
         })?;
     }
-    Ok(Output::Json(output))
+    to_json(&output)
 }
