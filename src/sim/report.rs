@@ -163,8 +163,11 @@ pub struct ServiceSeries {
     pub utilisation: Vec<f64>,
 }
 
-/// A service is a bottleneck when at least this share of its places is taken...
+/// A service is a bottleneck when at least this share of its places is taken
+/// on average...
 const NEAR_FULL: f64 = 0.9;
+/// ...and every place is taken at least this share of the time.
+const FULL_HALF: f64 = 0.5;
 
 fn mean_of(values: &[f64]) -> f64 {
     if values.is_empty() {
@@ -315,10 +318,10 @@ fn growing(queue: &[f64]) -> bool {
     last - first > (0.2 * first).max(1.0)
 }
 
-/// Near full (utilisation at least 90%) with people waiting: a queue of one
+/// Near full (utilisation at least 90%, full at least half the time) with people waiting: a queue of one
 /// or more on average, a growing queue, or people blocked elsewhere for it.
 fn bottleneck(s: &ServiceSummary) -> Option<Bottleneck> {
-    let near_full = s.utilisation.mean >= NEAR_FULL;
+    let near_full = s.utilisation.mean >= NEAR_FULL && s.full_share.mean >= FULL_HALF;
     let waiting =
         s.mean_queue.mean >= 1.0 || s.queue_growing || s.blocked_elsewhere_per_year.mean >= 1.0;
     if !(near_full && waiting) {
