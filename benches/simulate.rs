@@ -63,7 +63,10 @@ fn main() {
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.replace(',', "").parse::<f64>().ok());
             if let Some(rate) = rate {
-                println!("  Signpost / SimPy events per second: {:.0}x (goal: at least 50x)", ours / rate);
+                println!(
+                    "  Signpost / SimPy events per second: {:.0}x (goal: at least 50x)",
+                    ours / rate
+                );
             }
         }
         _ => println!("  SimPy not available: `pip install simpy` and rerun for the comparison"),

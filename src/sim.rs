@@ -22,8 +22,7 @@ pub use engine::{bin_width, replicate, Replication, ServiceRun};
 pub use erlang::{erlang_c, mmc_scenario, simulate_mmc, ErlangC, MmcReport};
 pub use queue::EventQueue;
 pub use report::{
-    Bottleneck, Estimate, Series, ServiceSeries, ServiceSummary, SimReport, Summary,
-    WEEKS_PER_YEAR,
+    Bottleneck, Estimate, Series, ServiceSeries, ServiceSummary, SimReport, Summary, WEEKS_PER_YEAR,
 };
 pub use scenario::{
     CheckedScenario, Dist, Group, GroupMoves, Move, QueueRule, Scenario, Service, Triage, EXIT,

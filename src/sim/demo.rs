@@ -46,35 +46,58 @@ pub fn demo_scenario() -> Scenario {
             45,
             Lognormal { mean: 4.0, sd: 2.0 },
             Risk,
-            &[(SUPPORTED, 0.35), (GENERAL, 0.25), (HOSPITAL, 0.1), (EXIT, 0.3)],
+            &[
+                (SUPPORTED, 0.35),
+                (GENERAL, 0.25),
+                (HOSPITAL, 0.1),
+                (EXIT, 0.3),
+            ],
         ),
         service(
             INTENSIVE,
             100,
-            Lognormal { mean: 10.0, sd: 5.0 },
+            Lognormal {
+                mean: 10.0,
+                sd: 5.0,
+            },
             Risk,
             &[(SUPPORTED, 0.2), (GENERAL, 0.3), (EXIT, 0.5)],
         ),
-        service(TENANCY, 105, Exp { mean: 8.0 }, Fifo, &[(GENERAL, 0.2), (EXIT, 0.8)]),
+        service(
+            TENANCY,
+            105,
+            Exp { mean: 8.0 },
+            Fifo,
+            &[(GENERAL, 0.2), (EXIT, 0.8)],
+        ),
         service(PEER, 110, Fixed { value: 12.0 }, Fifo, &[(EXIT, 1.0)]),
         service(
             GENERAL,
             900,
-            Lognormal { mean: 104.0, sd: 52.0 },
+            Lognormal {
+                mean: 104.0,
+                sd: 52.0,
+            },
             Fifo,
             &[(SUPPORTED, 0.1), (HOSPITAL, 0.1), (EXIT, 0.8)],
         ),
         service(
             SUPPORTED,
             160,
-            Lognormal { mean: 26.0, sd: 13.0 },
+            Lognormal {
+                mean: 26.0,
+                sd: 13.0,
+            },
             Fifo,
             &[(GENERAL, 0.55), (CARE, 0.08), (HOSPITAL, 0.1), (EXIT, 0.27)],
         ),
         service(
             CARE,
             94,
-            Lognormal { mean: 78.0, sd: 40.0 },
+            Lognormal {
+                mean: 78.0,
+                sd: 40.0,
+            },
             Fifo,
             // No move to hospital: with blocking, a full care home waiting for
             // hospital beds and a full hospital waiting for care-home places
@@ -126,7 +149,12 @@ pub fn demo_scenario() -> Scenario {
             group(
                 "Working-age adults",
                 14.0,
-                &[(CRISIS, 0.2), (INTENSIVE, 0.2), (TENANCY, 0.35), (PEER, 0.25)],
+                &[
+                    (CRISIS, 0.2),
+                    (INTENSIVE, 0.2),
+                    (TENANCY, 0.35),
+                    (PEER, 0.25),
+                ],
                 [0.6, 0.3, 0.1],
             ),
             older,

@@ -125,7 +125,11 @@ struct World<'a> {
 /// Runs replication `rep_idx` of a checked scenario with `seed`. Each
 /// replication has its own ChaCha stream, so replications are independent and
 /// any one can be rerun alone.
-pub fn replicate(checked: &CheckedScenario, seed: u64, rep_idx: u64) -> Result<Replication, SimError> {
+pub fn replicate(
+    checked: &CheckedScenario,
+    seed: u64,
+    rep_idx: u64,
+) -> Result<Replication, SimError> {
     let scenario = &checked.scenario;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(rep_idx);

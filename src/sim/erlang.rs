@@ -157,7 +157,11 @@ mod tests {
     fn check(lambda: f64, mu: f64, c: u32, p_wait: f64, mean_wait: f64) {
         let e = erlang_c(lambda, mu, c).unwrap();
         assert!((e.p_wait - p_wait).abs() < 1e-4, "p_wait {}", e.p_wait);
-        assert!((e.mean_wait - mean_wait).abs() < 1e-4, "mean_wait {}", e.mean_wait);
+        assert!(
+            (e.mean_wait - mean_wait).abs() < 1e-4,
+            "mean_wait {}",
+            e.mean_wait
+        );
     }
 
     #[test]

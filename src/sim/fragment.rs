@@ -14,7 +14,11 @@ impl Scenario {
     pub fn to_url_fragment(&self) -> String {
         // A Scenario always serialises (plain data, string keys).
         let json = serde_json::to_string(self).unwrap_or_default();
-        format!("{VERSION}.{}.{:08x}", encode(json.as_bytes()), fnv1a(json.as_bytes()))
+        format!(
+            "{VERSION}.{}.{:08x}",
+            encode(json.as_bytes()),
+            fnv1a(json.as_bytes())
+        )
     }
 
     /// Reads a fragment made by `to_url_fragment` (a leading `#` is fine).
@@ -25,7 +29,9 @@ impl Scenario {
         let (Some(version), Some(body), Some(sum), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(err("it is not in the form s1.<data>.<checksum>; copy the whole link again"));
+            return Err(err(
+                "it is not in the form s1.<data>.<checksum>; copy the whole link again",
+            ));
         };
         if version != VERSION {
             return Err(SimError::Fragment(format!(
@@ -36,15 +42,18 @@ impl Scenario {
         let bytes = decode(body).ok_or_else(|| {
             err("its data has characters a link of this kind never holds; copy the whole link again")
         })?;
-        let want = u32::from_str_radix(sum, 16)
-            .map_err(|_| err("its checksum is not a hexadecimal number; copy the whole link again"))?;
+        let want = u32::from_str_radix(sum, 16).map_err(|_| {
+            err("its checksum is not a hexadecimal number; copy the whole link again")
+        })?;
         if sum.len() != 8 || fnv1a(&bytes) != want {
             return Err(err(
                 "its checksum does not match, so it was cut short or edited; copy the whole link again",
             ));
         }
         serde_json::from_slice(&bytes).map_err(|e| {
-            SimError::Fragment(format!("its scenario cannot be read ({e}); copy the whole link again"))
+            SimError::Fragment(format!(
+                "its scenario cannot be read ({e}); copy the whole link again"
+            ))
         })
     }
 }
@@ -62,7 +71,11 @@ fn fnv1a(bytes: &[u8]) -> u32 {
 fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         let chars = chunk.len() + 1;
         for i in 0..chars {

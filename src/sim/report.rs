@@ -54,9 +54,9 @@ impl Estimate {
 /// The 97.5% quantile of Student's t with `df` degrees of freedom.
 fn t_975(df: usize) -> f64 {
     const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
-        2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-        2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
     ];
     match TABLE.get(df.wrapping_sub(1)) {
         Some(t) => *t,
@@ -215,7 +215,12 @@ pub fn build(checked: &CheckedScenario, reps: &mut [Replication], seed: u64) -> 
     let n_reps = reps.len().max(1) as f64;
     let mean_series = |f: &dyn Fn(&Replication) -> &Vec<f64>| -> Vec<f64> {
         (0..n_bins)
-            .map(|b| reps.iter().map(|r| f(r).get(b).copied().unwrap_or(0.0)).sum::<f64>() / n_reps)
+            .map(|b| {
+                reps.iter()
+                    .map(|r| f(r).get(b).copied().unwrap_or(0.0))
+                    .sum::<f64>()
+                    / n_reps
+            })
             .collect()
     };
     let mut services = Vec::new();
@@ -235,7 +240,11 @@ pub fn build(checked: &CheckedScenario, reps: &mut [Replication], seed: u64) -> 
         let queue_growing = growing(queue.get(warmup_bins..).unwrap_or(&[]));
         // Where people blocked waiting for this service kept their place.
         let blocked_by_source: Vec<f64> = (0..scenario.services.len())
-            .map(|from| reps.iter().map(|r| r.services[from].blocked_for[i] as f64).sum())
+            .map(|from| {
+                reps.iter()
+                    .map(|r| r.services[from].blocked_for[i] as f64)
+                    .sum()
+            })
             .collect();
         let blocked_mostly_in = blocked_by_source
             .iter()
@@ -274,7 +283,11 @@ pub fn build(checked: &CheckedScenario, reps: &mut [Replication], seed: u64) -> 
                 at(r, i).waits.iter().filter(|x| **x > 0.0).count() as f64 / years(r)
             }),
             blocked_elsewhere_per_year: est(&|r| {
-                r.services.iter().map(|x| x.blocked_for[i] as f64).sum::<f64>() / years(r)
+                r.services
+                    .iter()
+                    .map(|x| x.blocked_for[i] as f64)
+                    .sum::<f64>()
+                    / years(r)
             }),
             blocked_mostly_in,
             queue_growing,

@@ -87,8 +87,14 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let draws: Vec<f64> = (0..200_000).map(|_| stay(&mut rng, &dist)).collect();
         let (mean, sd) = mean_and_sd(&draws);
-        assert!((mean - want_mean).abs() < 0.02 * want_mean, "{dist:?}: mean {mean}");
-        assert!((sd - want_sd).abs() < 0.04 * want_sd.max(0.01), "{dist:?}: sd {sd}");
+        assert!(
+            (mean - want_mean).abs() < 0.02 * want_mean,
+            "{dist:?}: mean {mean}"
+        );
+        assert!(
+            (sd - want_sd).abs() < 0.04 * want_sd.max(0.01),
+            "{dist:?}: sd {sd}"
+        );
         assert!(draws.iter().all(|x| x.is_finite() && *x >= 0.0));
     }
 
@@ -98,7 +104,13 @@ mod tests {
         check(Dist::Lognormal { mean: 5.0, sd: 2.0 }, 5.0, 2.0);
         check(Dist::Lognormal { mean: 2.0, sd: 4.0 }, 2.0, 4.0);
         check(Dist::Fixed { value: 4.5 }, 4.5, 0.0);
-        check(Dist::Empirical { values: vec![1.0, 2.0, 3.0] }, 2.0, (2.0f64 / 3.0).sqrt());
+        check(
+            Dist::Empirical {
+                values: vec![1.0, 2.0, 3.0],
+            },
+            2.0,
+            (2.0f64 / 3.0).sqrt(),
+        );
     }
 
     #[test]

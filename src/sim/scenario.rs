@@ -61,12 +61,21 @@ pub enum QueueRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "d", rename_all = "lowercase")]
 pub enum Dist {
-    Exp { mean: f64 },
+    Exp {
+        mean: f64,
+    },
     /// Lognormal given by the mean and standard deviation of the stay itself.
-    Lognormal { mean: f64, sd: f64 },
-    Fixed { value: f64 },
+    Lognormal {
+        mean: f64,
+        sd: f64,
+    },
+    Fixed {
+        value: f64,
+    },
     /// Resampled uniformly from observed stays.
-    Empirical { values: Vec<f64> },
+    Empirical {
+        values: Vec<f64>,
+    },
 }
 
 impl Dist {
@@ -75,9 +84,7 @@ impl Dist {
         match self {
             Dist::Exp { mean } | Dist::Lognormal { mean, .. } => *mean,
             Dist::Fixed { value } => *value,
-            Dist::Empirical { values } => {
-                values.iter().sum::<f64>() / values.len().max(1) as f64
-            }
+            Dist::Empirical { values } => values.iter().sum::<f64>() / values.len().max(1) as f64,
         }
     }
 }
@@ -202,7 +209,9 @@ impl Scenario {
                 })
         };
         if self.groups.is_empty() {
-            return Err(bad("the scenario has no groups of people: add at least one".into()));
+            return Err(bad(
+                "the scenario has no groups of people: add at least one".into(),
+            ));
         }
         let rates = self.check_rates()?;
         let n_services = self.services.len();
@@ -323,7 +332,9 @@ impl Scenario {
         let mut names: Vec<String> = Vec::new();
         for s in &self.services {
             if s.name.trim().is_empty() {
-                return Err(bad("a service has no name: give every service a name".into()));
+                return Err(bad(
+                    "a service has no name: give every service a name".into()
+                ));
             }
             if s.name == EXIT {
                 return Err(bad(format!(
@@ -549,16 +560,14 @@ fn cumulative(probabilities: &[f64], place: &str) -> Result<Vec<f64>, SimError> 
 }
 
 fn check_dist(dist: &Dist, service: &str) -> Result<(), SimError> {
-    let fail = |what: String| {
-        Err(bad(format!(
-            "service \"{service}\" stay: {what}"
-        )))
-    };
+    let fail = |what: String| Err(bad(format!("service \"{service}\" stay: {what}")));
     match dist {
         Dist::Exp { mean } if !positive_finite(*mean) => {
             fail(format!("the mean is {mean} weeks; give a positive number"))
         }
-        Dist::Lognormal { mean, sd } if !positive_finite(*mean) || !(sd.is_finite() && *sd >= 0.0) => {
+        Dist::Lognormal { mean, sd }
+            if !(positive_finite(*mean) && sd.is_finite() && *sd >= 0.0) =>
+        {
             fail(format!(
                 "mean {mean} and standard deviation {sd} weeks; give a positive mean and \
                  a standard deviation of zero or more"
@@ -569,7 +578,9 @@ fn check_dist(dist: &Dist, service: &str) -> Result<(), SimError> {
         }
         Dist::Empirical { values } => {
             if let Some(v) = values.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
-                fail(format!("the observed stays include {v}; every stay must be zero or more weeks"))
+                fail(format!(
+                    "the observed stays include {v}; every stay must be zero or more weeks"
+                ))
             } else if values.is_empty() || dist.mean() <= 0.0 {
                 fail("give at least one observed stay longer than zero".into())
             } else {

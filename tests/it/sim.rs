@@ -39,7 +39,12 @@ fn check_mmc(rho: f64, c: u32, weeks: f64) {
     close("mean wait", r.mean_wait.mean, exact.mean_wait, 0.005 / mu);
     close("P(wait)", r.p_wait.mean, exact.p_wait, 0.005);
     close("utilisation", r.utilisation.mean, exact.utilisation, 0.0);
-    close("mean in system", r.mean_in_system.mean, exact.mean_in_system, 0.0);
+    close(
+        "mean in system",
+        r.mean_in_system.mean,
+        exact.mean_in_system,
+        0.0,
+    );
 }
 
 #[test]
@@ -104,7 +109,12 @@ fn littles_law_holds_for_every_queue() {
     let r = replicate(&checked, 9, 0).unwrap();
     for (service, s) in scenario.services.iter().zip(&r.services) {
         let lq = s.queued / r.measured_weeks;
-        assert!(lq > 0.1 && s.waits.len() > 10_000, "{}: too little queueing to test ({lq}, {} waits)", service.name, s.waits.len());
+        assert!(
+            lq > 0.1 && s.waits.len() > 10_000,
+            "{}: too little queueing to test ({lq}, {} waits)",
+            service.name,
+            s.waits.len()
+        );
         let rate = s.queue_joins as f64 / r.measured_weeks;
         let mean_wait = s.waits.iter().sum::<f64>() / s.waits.len() as f64;
         let little = rate * mean_wait;
@@ -134,9 +144,18 @@ fn demo_names_the_care_home_and_the_beds_blocked_for_it() {
     let checked = demo_scenario().check().unwrap();
     let report = simulate(&checked, &config(5, 1), &mut quiet()).unwrap();
     let care = report.bottlenecks.iter().find(|b| b.service == "Care home");
-    let care = care.unwrap_or_else(|| panic!("no care-home bottleneck in {:#?}", report.bottlenecks));
-    assert!(care.sentence.starts_with("Care home is full"), "{}", care.sentence);
-    assert!(care.sentence.contains("people a year wait in"), "{}", care.sentence);
+    let care =
+        care.unwrap_or_else(|| panic!("no care-home bottleneck in {:#?}", report.bottlenecks));
+    assert!(
+        care.sentence.starts_with("Care home is full"),
+        "{}",
+        care.sentence
+    );
+    assert!(
+        care.sentence.contains("people a year wait in"),
+        "{}",
+        care.sentence
+    );
     assert!(report.summary.blocked_days_per_year.mean > 0.0);
     assert!(report.summary.reroutes_per_year.mean > 0.0);
     // Over 10 years about 16,000 people arrive in each replication.
@@ -147,7 +166,11 @@ fn demo_names_the_care_home_and_the_beds_blocked_for_it() {
     assert_eq!(report.series.warmup_bins, demo_scenario().warmup as usize);
     for s in &report.series.services {
         assert_eq!(s.queue.len(), 520);
-        assert!(s.utilisation.iter().all(|u| (0.0..=1.0 + 1e-9).contains(u)), "{}", s.name);
+        assert!(
+            s.utilisation.iter().all(|u| (0.0..=1.0 + 1e-9).contains(u)),
+            "{}",
+            s.name
+        );
     }
 }
 
@@ -180,7 +203,10 @@ fn shares_and_weekly_profile_shape_arrivals() {
     let arrivals = &report.series.arrivals;
     assert!(arrivals.iter().skip(1).step_by(2).all(|a| *a == 0.0));
     let even: f64 = arrivals.iter().step_by(2).sum::<f64>() / 100.0;
-    assert!((even - 3.0).abs() < 0.3, "{even} a week in even weeks, want 3");
+    assert!(
+        (even - 3.0).abs() < 0.3,
+        "{even} a week in even weeks, want 3"
+    );
 }
 
 #[test]
@@ -204,14 +230,26 @@ fn station(name: &str, places: u32, next: &[(&str, f64)]) -> Service {
         places,
         stay: Dist::Exp { mean: 1.0 },
         queue: Default::default(),
-        next: next.iter().map(|(to, p)| Move { to: (*to).into(), p: *p }).collect(),
+        next: next
+            .iter()
+            .map(|(to, p)| Move {
+                to: (*to).into(),
+                p: *p,
+            })
+            .collect(),
     }
 }
 
 fn two_step() -> Scenario {
     let mut s = mmc_scenario(1.0, 1.0, 2, 100.0, 10.0);
-    s.services = vec![station("A", 2, &[("B", 0.5), (EXIT, 0.5)]), station("B", 2, &[(EXIT, 1.0)])];
-    s.groups[0].mix = vec![Move { to: "A".into(), p: 1.0 }];
+    s.services = vec![
+        station("A", 2, &[("B", 0.5), (EXIT, 0.5)]),
+        station("B", 2, &[(EXIT, 1.0)]),
+    ];
+    s.groups[0].mix = vec![Move {
+        to: "A".into(),
+        p: 1.0,
+    }];
     s
 }
 
@@ -233,24 +271,53 @@ fn broken_scenarios_are_refused_before_running() {
     check_refused(|s| s.services[1].places = 0, "\"B\" has 0 places");
     check_refused(
         |s| {
-            s.services[0].next = vec![Move { to: "B".into(), p: 1.0 }];
-            s.services[1].next = vec![Move { to: "A".into(), p: 1.0 }];
+            s.services[0].next = vec![Move {
+                to: "B".into(),
+                p: 1.0,
+            }];
+            s.services[1].next = vec![Move {
+                to: "A".into(),
+                p: 1.0,
+            }];
         },
         "can never leave",
     );
     check_refused(
-        |s| s.services[1].next = vec![Move { to: "B".into(), p: 1.0 }],
+        |s| {
+            s.services[1].next = vec![Move {
+                to: "B".into(),
+                p: 1.0,
+            }]
+        },
         "can never leave",
     );
     check_refused(|s| s.services[0].next[0].p = 0.4, "add up to 0.9");
-    check_refused(|s| s.groups[0].mix[0].to = "C".into(), "\"C\" that is not in the scenario");
+    check_refused(
+        |s| s.groups[0].mix[0].to = "C".into(),
+        "\"C\" that is not in the scenario",
+    );
     check_refused(|s| s.services[0].next[0].to = "Bee".into(), "\"Bee\"");
-    check_refused(|s| s.warmup = 200.0, "warm-up (200 weeks) is not shorter than the run");
+    check_refused(
+        |s| s.warmup = 200.0,
+        "warm-up (200 weeks) is not shorter than the run",
+    );
     check_refused(|s| s.triage.accuracy = 1.5, "triage accuracy");
-    check_refused(|s| s.services[0].stay = Dist::Exp { mean: 0.0 }, "\"A\" stay");
-    check_refused(|s| s.services[1].name = "A".into(), "two services are called \"A\"");
-    check_refused(|s| s.groups[0].rate = Some(f64::NAN), "give zero or a positive number");
-    check_refused(|s| s.groups[0].share = Some(0.5), "either a rate per week or a share");
+    check_refused(
+        |s| s.services[0].stay = Dist::Exp { mean: 0.0 },
+        "\"A\" stay",
+    );
+    check_refused(
+        |s| s.services[1].name = "A".into(),
+        "two services are called \"A\"",
+    );
+    check_refused(
+        |s| s.groups[0].rate = Some(f64::NAN),
+        "give zero or a positive number",
+    );
+    check_refused(
+        |s| s.groups[0].share = Some(0.5),
+        "either a rate per week or a share",
+    );
     check_refused(|s| s.groups.clear(), "no groups");
     check_refused(|s| s.services[1].next.clear(), "could never leave");
 }
@@ -258,14 +325,19 @@ fn broken_scenarios_are_refused_before_running() {
 #[test]
 fn zero_places_nobody_is_sent_to_is_fine() {
     let mut s = two_step();
-    s.services[0].next = vec![Move { to: EXIT.into(), p: 1.0 }];
+    s.services[0].next = vec![Move {
+        to: EXIT.into(),
+        p: 1.0,
+    }];
     s.services[1].places = 0;
     assert!(s.check().is_ok());
 }
 
 #[test]
 fn a_run_that_would_be_too_big_is_refused() {
-    let checked = mmc_scenario(1e6, 1.0, 2_000_000, 100.0, 10.0).check().unwrap();
+    let checked = mmc_scenario(1e6, 1.0, 2_000_000, 100.0, 10.0)
+        .check()
+        .unwrap();
     let err = simulate(&checked, &config(1, 1), &mut quiet()).unwrap_err();
     assert!(matches!(err, SimError::TooBig { .. }), "{err}");
     let err = simulate(&checked, &config(0, 1), &mut quiet()).unwrap_err();
@@ -279,9 +351,14 @@ fn a_scenario_survives_the_url_fragment() {
     let scenario = demo_scenario();
     let fragment = scenario.to_url_fragment();
     assert!(fragment.starts_with("s1."));
-    assert!(fragment.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)));
+    assert!(fragment
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)));
     assert_eq!(Scenario::from_url_fragment(&fragment).unwrap(), scenario);
-    assert_eq!(Scenario::from_url_fragment(&format!("#{fragment}")).unwrap(), scenario);
+    assert_eq!(
+        Scenario::from_url_fragment(&format!("#{fragment}")).unwrap(),
+        scenario
+    );
 }
 
 #[test]
@@ -329,5 +406,8 @@ fn scenario_json_uses_short_readable_names() {
     };
     let json = serde_json::to_string(&group).unwrap();
     assert_eq!(json, r#"{"name":"g","rate":1.0,"mix":[]}"#);
-    let _ = Triage { accuracy: 1.0, delay: 0.0 };
+    let _ = Triage {
+        accuracy: 1.0,
+        delay: 0.0,
+    };
 }

@@ -47,7 +47,15 @@ pub fn run(args: Args) -> Result<Output, CliError> {
     let mut quiet = |_: usize, _: usize| true;
     if let Some(text) = &args.mmc {
         let (lambda, mu, c) = parse_mmc(text)?;
-        let report = sim::simulate_mmc(lambda, mu, c, args.horizon, args.warmup, &config, &mut quiet)?;
+        let report = sim::simulate_mmc(
+            lambda,
+            mu,
+            c,
+            args.horizon,
+            args.warmup,
+            &config,
+            &mut quiet,
+        )?;
         return to_json(&report);
     }
     let scenario = if args.demo {
@@ -83,14 +91,33 @@ fn parse_mmc(text: &str) -> Result<(f64, f64, u32), CliError> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
     let hint = "give --mmc LAMBDA,MU,C, e.g. --mmc 0.9,1,1";
     let [lambda, mu, c] = parts.as_slice() else {
-        return fail(format!("--mmc {text:?} has {} parts, not 3; {hint}", parts.len()));
+        return fail(format!(
+            "--mmc {text:?} has {} parts, not 3; {hint}",
+            parts.len()
+        ));
     };
     let number = |name: &str, v: &str| -> Result<f64, CliError> {
         v.parse::<f64>()
             .map_err(|_| CliError(format!("--mmc {name} {v:?} is not a number; {hint}")))
     };
-    let servers = c
-        .parse::<u32>()
-        .map_err(|_| CliError(format!("--mmc C {c:?} is not a whole number of servers; {hint}")))?;
+    let servers = c.parse::<u32>().map_err(|_| {
+        CliError(format!(
+            "--mmc C {c:?} is not a whole number of servers; {hint}"
+        ))
+    })?;
     Ok((number("LAMBDA", lambda)?, number("MU", mu)?, servers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mmc_argument_is_three_numbers() {
+        assert_eq!(parse_mmc("0.9,1,1").unwrap(), (0.9, 1.0, 1));
+        assert_eq!(parse_mmc(" 45 , 1 , 50 ").unwrap(), (45.0, 1.0, 50));
+        for bad in ["0.9,1", "0.9,1,1,1", "a,1,1", "0.9,1,1.5", ""] {
+            assert!(parse_mmc(bad).is_err(), "{bad:?} accepted");
+        }
+    }
 }
