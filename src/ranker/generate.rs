@@ -9,6 +9,9 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// The shipped example of the simple layout, compiled in (no file I/O).
+const EXAMPLE: &str = include_str!("../../examples/directory.csv");
+
 /// The demo's state.
 const STATE: &str = "Lakeland";
 
@@ -103,7 +106,8 @@ fn gazetteer() -> Gazetteer {
 }
 
 /// The demo directory: 60 services, three self-help centres (one per
-/// county), three bar referral services and 54 ordinary services of 20
+/// county), three bar referral services, the eight ordinary services of
+/// examples/directory.csv and 46 random ordinary services of 20
 /// organisations, with the Lakeland gazetteer.
 pub fn demo_directory(seed: u64) -> Directory {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -134,8 +138,15 @@ pub fn demo_directory(seed: u64) -> Directory {
         bar.annual_volume = Some(rng.gen_range(300..2000));
         services.push(bar);
     }
+    // Hand-written services of the shipped example anchor the demo, so a
+    // person in Harbourton with a housing issue always finds something.
+    let anchors = super::table::import_directory_csv("examples/directory.csv", EXAMPLE.as_bytes())
+        .map(|(dir, _)| dir.services)
+        .unwrap_or_default();
+    services.extend(anchors.into_iter().filter(|s| s.kind == ServiceKind::Ordinary));
     let organisations = organisations(&mut rng, 20);
-    for idx in 0..54 {
+    let n_random = 60usize.saturating_sub(services.len());
+    for idx in 0..n_random {
         services.push(ordinary(&mut rng, &format!("svc-{:03}", idx + 1), &organisations));
     }
     Directory { services, gazetteer: gazetteer() }
@@ -198,6 +209,7 @@ fn ordinary(rng: &mut ChaCha8Rng, id: &str, organisations: &[String]) -> Service
     let first_issue = issues.first().cloned().unwrap_or_default();
     let mut service = Service::new(id, &format!("{organisation} {first_issue} {stem}"));
     service.organisation = organisation;
+    service.issues = issues;
     service.populations = if rng.gen_bool(0.6) { Vec::new() } else { sample(rng, &DEMO_POPULATIONS, 1, 2) };
     service.area = match rng.gen_range(0..4) {
         0 => ServiceArea { zips: sample(rng, &PLACES.map(|p| p.0), 1, 3), ..ServiceArea::default() },
