@@ -36,7 +36,9 @@ pub enum RankerError {
     Csv { file: String, detail: String },
     #[error("{file}: cannot read the spreadsheet ({detail}); save it as XLSX or CSV")]
     Spreadsheet { file: String, detail: String },
-    #[error("{file}: the header row lacks the column '{column}'; add it (see docs/directory-format.md)")]
+    #[error(
+        "{file}: the header row lacks the column '{column}'; add it (see docs/directory-format.md)"
+    )]
     MissingColumn { file: String, column: String },
     #[error("{file}: no row could be imported; fix the rows listed in the problems")]
     NoServices { file: String },
@@ -46,7 +48,9 @@ pub enum RankerError {
     EmptyZip,
     #[error("the legal issue or need is empty; enter the person's issue")]
     EmptyIssue,
-    #[error("the pathway '{pathway}' has no directory terms; add terms for it in the pathway mapping")]
+    #[error(
+        "the pathway '{pathway}' has no directory terms; add terms for it in the pathway mapping"
+    )]
     UnknownPathway { pathway: String },
 }
 
@@ -353,6 +357,16 @@ pub fn referral_score(annual_volume: Option<u32>, regular_hours: bool) -> Score 
     }
 }
 
+/// The referral score's value alone (no working), for sorting.
+fn score_value(annual_volume: Option<u32>, regular_hours: bool) -> f64 {
+    match (annual_volume, regular_hours) {
+        (Some(volume), true) => f64::from(volume) / 3000.0 + 1.25,
+        (Some(volume), false) => f64::from(volume) / 3000.0 + 0.75,
+        (None, true) => 0.75,
+        (None, false) => 0.25,
+    }
+}
+
 /// At which level a service's area matched the person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LocationLevel {
@@ -536,8 +550,20 @@ fn norm(text: &str) -> String {
     text.trim().to_lowercase()
 }
 
+/// Whether `item` equals `wanted_norm` (already normalised) ignoring case
+/// and surrounding spaces. ASCII terms compare without allocating: ranking
+/// 10,000 services makes this the hot path.
+fn same_term(item: &str, wanted_norm: &str) -> bool {
+    let item = item.trim();
+    if item.is_ascii() {
+        item.eq_ignore_ascii_case(wanted_norm)
+    } else {
+        item.to_lowercase() == wanted_norm
+    }
+}
+
 fn contains(list: &[String], wanted: &str) -> bool {
-    !wanted.is_empty() && list.iter().any(|item| norm(item) == wanted)
+    !wanted.is_empty() && list.iter().any(|item| same_term(item, wanted))
 }
 
 /// The person in the form the filters need: normalised terms and place.
@@ -551,6 +577,9 @@ struct Query {
     issue: String,
     over_income: bool,
     today: Option<Date>,
+    /// Reasons shared by every service that fails the rule, built once.
+    outside_reason: String,
+    issue_reason: String,
 }
 
 impl Query {
@@ -564,7 +593,8 @@ impl Query {
             return Err(RankerError::EmptyIssue);
         }
         let place = directory.gazetteer.lookup(&zip).cloned();
-        let field = |f: fn(&Place) -> &String| place.as_ref().map(|p| norm(f(p))).unwrap_or_default();
+        let field =
+            |f: fn(&Place) -> &String| place.as_ref().map(|p| norm(f(p))).unwrap_or_default();
         let query = Query {
             city: field(|p| &p.city),
             county: field(|p| &p.county),
@@ -580,6 +610,11 @@ impl Query {
             issue,
             over_income: person.over_income,
             today: person.today,
+            outside_reason: match &place {
+                Some(p) => format!("no service in {} county", p.county),
+                None => format!("no service at zip {}", person.zip.trim()),
+            },
+            issue_reason: format!("does not list the issue '{}'", person.issue.trim()),
         };
         Ok((query, place))
     }
@@ -613,7 +648,7 @@ impl Query {
         service
             .populations
             .iter()
-            .find(|p| self.populations.contains(&norm(p)))
+            .find(|p| self.populations.iter().any(|mine| same_term(p, mine)))
     }
 }
 
@@ -631,18 +666,10 @@ fn failed_rules(
         failed.push((Rule::Closed, "closed".to_string()));
     }
     if location.is_none() {
-        let reason = if query.county_label.is_empty() {
-            format!("no service at zip {}", query.zip)
-        } else {
-            format!("no service in {} county", query.county_label)
-        };
-        failed.push((Rule::OutsideArea, reason));
+        failed.push((Rule::OutsideArea, query.outside_reason.clone()));
     }
     if !contains(&service.issues, &query.issue) {
-        failed.push((
-            Rule::IssueNotServed,
-            format!("does not list the issue '{}'", query.issue),
-        ));
+        failed.push((Rule::IssueNotServed, query.issue_reason.clone()));
     }
     if !service.populations.is_empty() && query.matched_population(service).is_none() {
         failed.push((
@@ -685,7 +712,12 @@ fn by_rank(a: &(f64, &Service), b: &(f64, &Service)) -> Ordering {
         .then_with(|| a.1.id.cmp(&b.1.id))
 }
 
-fn eligibility_reasons(query: &Query, service: &Service, place: &Option<Place>, level: LocationLevel) -> Vec<String> {
+fn eligibility_reasons(
+    query: &Query,
+    service: &Service,
+    place: &Option<Place>,
+    level: LocationLevel,
+) -> Vec<String> {
     let mut reasons = vec![query.location_reason(level, place)];
     if service.kind == ServiceKind::Ordinary {
         reasons.push(format!("serves the issue '{}'", query.issue));
@@ -724,7 +756,11 @@ fn ranked(
 /// Ranks the directory's services for one person with the chosen algorithm.
 /// Every service appears either once among the results or once in
 /// `excluded`.
-pub fn rank(directory: &Directory, person: &Person, options: &RankOptions) -> Result<RankResult, RankerError> {
+pub fn rank(
+    directory: &Directory,
+    person: &Person,
+    options: &RankOptions,
+) -> Result<RankResult, RankerError> {
     let (query, place) = Query::new(directory, person)?;
     let mut result = RankResult {
         algorithm: options.algorithm,
@@ -768,7 +804,7 @@ fn rank_2024(
     let mut centres = Vec::new();
     for service in &directory.services {
         let level = query.location(&service.area);
-        let score = service.score().value;
+        let score = score_value(service.annual_volume, service.regular_hours);
         match service.kind {
             ServiceKind::Ordinary => {
                 let failed = failed_rules(query, service, level, true);
@@ -813,7 +849,10 @@ fn rank_2024(
                             } else if query.county_label.is_empty() {
                                 format!("no self-help centre is known for zip {}", query.zip)
                             } else {
-                                format!("self-help centre for another county than {}", query.county_label)
+                                format!(
+                                    "self-help centre for another county than {}",
+                                    query.county_label
+                                )
                             };
                             failed.push((Rule::NotServingHere, reason));
                         }
@@ -886,12 +925,16 @@ fn best_bet_grounds(query: &Query, service: &Service) -> Vec<BestBet> {
     if let Some(issue) = service
         .best_bet_issues
         .iter()
-        .find(|issue| norm(issue) == query.issue)
+        .find(|issue| same_term(issue, &query.issue))
     {
         grounds.push(BestBet::Issue(issue.trim().to_string()));
     }
     for population in &service.best_bet_populations {
-        if query.populations.contains(&norm(population)) {
+        if query
+            .populations
+            .iter()
+            .any(|mine| same_term(population, mine))
+        {
             grounds.push(BestBet::Population(population.trim().to_string()));
         }
     }
@@ -924,7 +967,10 @@ fn rank_2017(
                 service,
                 vec![(
                     Rule::NotServingHere,
-                    format!("{} services are not part of the 2017 referrals", service.kind.label()),
+                    format!(
+                        "{} services are not part of the 2017 referrals",
+                        service.kind.label()
+                    ),
                 )],
             ));
             continue;
@@ -933,7 +979,11 @@ fn rank_2017(
         let failed = failed_rules(query, service, level, false);
         match level {
             Some(level) if failed.is_empty() => {
-                candidates.push((service.score().value, service, level));
+                candidates.push((
+                    score_value(service.annual_volume, service.regular_hours),
+                    service,
+                    level,
+                ));
             }
             _ => result.excluded.push(excluded(service, failed)),
         }
@@ -956,10 +1006,9 @@ fn rank_2017(
             break;
         }
         let Some(idx) = chosen else {
-            result.notes.push(format!(
-                "no eligible {} service was found",
-                channel.label()
-            ));
+            result
+                .notes
+                .push(format!("no eligible {} service was found", channel.label()));
             continue;
         };
         if let (Some(flag), Some((_, service, level))) = (taken.get_mut(idx), candidates.get(idx)) {

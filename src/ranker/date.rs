@@ -147,10 +147,19 @@ mod tests {
 
     #[test]
     fn epoch_and_serials() {
-        assert_eq!(Date::parse("1970-01-01").map(Date::days_since_epoch), Some(0));
-        assert_eq!(Date::parse("2000-03-01").map(Date::days_since_epoch), Some(11_017));
+        assert_eq!(
+            Date::parse("1970-01-01").map(Date::days_since_epoch),
+            Some(0)
+        );
+        assert_eq!(
+            Date::parse("2000-03-01").map(Date::days_since_epoch),
+            Some(11_017)
+        );
         // 45943 is 2025-10-13 in the 1900 system (calamine's own example).
-        assert_eq!(Date::from_spreadsheet_serial(45_943.5), Date::parse("2025-10-13"));
+        assert_eq!(
+            Date::from_spreadsheet_serial(45_943.5),
+            Date::parse("2025-10-13")
+        );
         assert_eq!(Date::from_spreadsheet_serial(f64::NAN), None);
     }
 

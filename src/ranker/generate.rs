@@ -82,7 +82,9 @@ const ORG_STEMS: [&str; 10] = [
     "Rights Clinic",
 ];
 
-const SERVICE_STEMS: [&str; 6] = ["Clinic", "Helpline", "Drop-in", "Casework", "Project", "Desk"];
+const SERVICE_STEMS: [&str; 6] = [
+    "Clinic", "Helpline", "Drop-in", "Casework", "Project", "Desk",
+];
 
 /// The reference date of the demo's irregular in-person sessions: their next
 /// dates fall in the three weeks after it.
@@ -113,7 +115,10 @@ pub fn demo_directory(seed: u64) -> Directory {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut services = Vec::new();
     for (idx, county) in COUNTIES.iter().enumerate() {
-        let mut centre = Service::new(&format!("shc-{}", idx + 1), &format!("{county} County Self-Help Centre"));
+        let mut centre = Service::new(
+            &format!("shc-{}", idx + 1),
+            &format!("{county} County Self-Help Centre"),
+        );
         centre.organisation = format!("{county} County Superior Court");
         centre.kind = ServiceKind::SelfHelpCentre;
         centre.issues = DEMO_ISSUES.iter().map(|s| s.to_string()).collect();
@@ -123,7 +128,11 @@ pub fn demo_directory(seed: u64) -> Directory {
         centre.regular_hours = true;
         services.push(centre);
     }
-    let bars: [(&str, Option<&str>); 3] = [("Lakeland State Bar Lawyer Referral", None), ("Ash County Bar Referral", Some("Ash")), ("Cedar County Bar Referral", Some("Cedar"))];
+    let bars: [(&str, Option<&str>); 3] = [
+        ("Lakeland State Bar Lawyer Referral", None),
+        ("Ash County Bar Referral", Some("Ash")),
+        ("Cedar County Bar Referral", Some("Cedar")),
+    ];
     for (idx, (name, county)) in bars.iter().enumerate() {
         let mut bar = Service::new(&format!("bar-{}", idx + 1), name);
         bar.kind = ServiceKind::BarReferral;
@@ -143,13 +152,24 @@ pub fn demo_directory(seed: u64) -> Directory {
     let anchors = super::table::import_directory_csv("examples/directory.csv", EXAMPLE.as_bytes())
         .map(|(dir, _)| dir.services)
         .unwrap_or_default();
-    services.extend(anchors.into_iter().filter(|s| s.kind == ServiceKind::Ordinary));
+    services.extend(
+        anchors
+            .into_iter()
+            .filter(|s| s.kind == ServiceKind::Ordinary),
+    );
     let organisations = organisations(&mut rng, 20);
     let n_random = 60usize.saturating_sub(services.len());
     for idx in 0..n_random {
-        services.push(ordinary(&mut rng, &format!("svc-{:03}", idx + 1), &organisations));
+        services.push(ordinary(
+            &mut rng,
+            &format!("svc-{:03}", idx + 1),
+            &organisations,
+        ));
     }
-    Directory { services, gazetteer: gazetteer() }
+    Directory {
+        services,
+        gazetteer: gazetteer(),
+    }
 }
 
 /// A random directory of `n_services` over the demo region (about 3% bar
@@ -165,11 +185,17 @@ pub fn random_directory(seed: u64, n_services: usize) -> Directory {
             service.kind = ServiceKind::BarReferral;
         } else if roll < 0.06 {
             service.kind = ServiceKind::SelfHelpCentre;
-            service.area = ServiceArea { counties: vec![pick(&mut rng, &COUNTIES)], ..ServiceArea::default() };
+            service.area = ServiceArea {
+                counties: vec![pick(&mut rng, &COUNTIES)],
+                ..ServiceArea::default()
+            };
         }
         services.push(service);
     }
-    Directory { services, gazetteer: gazetteer() }
+    Directory {
+        services,
+        gazetteer: gazetteer(),
+    }
 }
 
 fn pick(rng: &mut ChaCha8Rng, items: &[&str]) -> String {
@@ -185,7 +211,11 @@ fn organisations(rng: &mut ChaCha8Rng, n: usize) -> Vec<String> {
         let prefix = pick(rng, &prefixes);
         let stem = pick(rng, &ORG_STEMS);
         // A number keeps names unique once the combinations run out.
-        let name = if idx < 60 { format!("{prefix} {stem}") } else { format!("{prefix} {stem} {idx}") };
+        let name = if idx < 60 {
+            format!("{prefix} {stem}")
+        } else {
+            format!("{prefix} {stem} {idx}")
+        };
         if names.contains(&name) {
             names.push(format!("{name} {}", idx + 1));
         } else {
@@ -197,7 +227,10 @@ fn organisations(rng: &mut ChaCha8Rng, n: usize) -> Vec<String> {
 
 fn sample(rng: &mut ChaCha8Rng, items: &[&str], min: usize, max: usize) -> Vec<String> {
     let n = rng.gen_range(min..=max);
-    let mut chosen: Vec<String> = items.choose_multiple(rng, n).map(|s| s.to_string()).collect();
+    let mut chosen: Vec<String> = items
+        .choose_multiple(rng, n)
+        .map(|s| s.to_string())
+        .collect();
     chosen.sort();
     chosen
 }
@@ -210,14 +243,34 @@ fn ordinary(rng: &mut ChaCha8Rng, id: &str, organisations: &[String]) -> Service
     let mut service = Service::new(id, &format!("{organisation} {first_issue} {stem}"));
     service.organisation = organisation;
     service.issues = issues;
-    service.populations = if rng.gen_bool(0.6) { Vec::new() } else { sample(rng, &DEMO_POPULATIONS, 1, 2) };
-    service.area = match rng.gen_range(0..4) {
-        0 => ServiceArea { zips: sample(rng, &PLACES.map(|p| p.0), 1, 3), ..ServiceArea::default() },
-        1 => ServiceArea { cities: sample(rng, &CITIES, 1, 2), ..ServiceArea::default() },
-        2 => ServiceArea { counties: sample(rng, &COUNTIES, 1, 2), ..ServiceArea::default() },
-        _ => ServiceArea { states: vec![STATE.to_string()], ..ServiceArea::default() },
+    service.populations = if rng.gen_bool(0.6) {
+        Vec::new()
+    } else {
+        sample(rng, &DEMO_POPULATIONS, 1, 2)
     };
-    let mut channels: Vec<Channel> = Channel::ALL.iter().copied().filter(|_| rng.gen_bool(0.5)).collect();
+    service.area = match rng.gen_range(0..4) {
+        0 => ServiceArea {
+            zips: sample(rng, &PLACES.map(|p| p.0), 1, 3),
+            ..ServiceArea::default()
+        },
+        1 => ServiceArea {
+            cities: sample(rng, &CITIES, 1, 2),
+            ..ServiceArea::default()
+        },
+        2 => ServiceArea {
+            counties: sample(rng, &COUNTIES, 1, 2),
+            ..ServiceArea::default()
+        },
+        _ => ServiceArea {
+            states: vec![STATE.to_string()],
+            ..ServiceArea::default()
+        },
+    };
+    let mut channels: Vec<Channel> = Channel::ALL
+        .iter()
+        .copied()
+        .filter(|_| rng.gen_bool(0.5))
+        .collect();
     if channels.is_empty() {
         channels.push(*Channel::ALL.choose(rng).unwrap_or(&Channel::Phone));
     }
@@ -225,11 +278,17 @@ fn ordinary(rng: &mut ChaCha8Rng, id: &str, organisations: &[String]) -> Service
     service.serves_over_income = rng.gen_bool(0.3);
     service.open = rng.gen_bool(0.9);
     service.direct_representation = rng.gen_bool(0.75);
-    service.annual_volume = if rng.gen_bool(0.6) { Some(rng.gen_range(20..3000)) } else { None };
+    service.annual_volume = if rng.gen_bool(0.6) {
+        Some(rng.gen_range(20..3000))
+    } else {
+        None
+    };
     service.regular_hours = rng.gen_bool(0.65);
-    if !service.regular_hours && service.channels.contains(&Channel::InPerson) && rng.gen_bool(0.7) {
+    if !service.regular_hours && service.channels.contains(&Channel::InPerson) && rng.gen_bool(0.7)
+    {
         let offset = rng.gen_range(0..21);
-        service.next_date = Date::from_days_since_epoch(demo_reference_date().days_since_epoch() + offset);
+        service.next_date =
+            Date::from_days_since_epoch(demo_reference_date().days_since_epoch() + offset);
     }
     if rng.gen_bool(0.15) {
         service.best_bet_issues = vec![first_issue];
@@ -264,7 +323,11 @@ mod tests {
     fn random_directory_has_every_kind() {
         let dir = random_directory(1, 500);
         assert_eq!(dir.services.len(), 500);
-        for kind in [ServiceKind::Ordinary, ServiceKind::BarReferral, ServiceKind::SelfHelpCentre] {
+        for kind in [
+            ServiceKind::Ordinary,
+            ServiceKind::BarReferral,
+            ServiceKind::SelfHelpCentre,
+        ] {
             assert!(dir.services.iter().any(|s| s.kind == kind), "{kind:?}");
         }
     }

@@ -20,7 +20,10 @@ struct Table {
 
 impl Table {
     fn empty() -> Table {
-        Table { source: String::new(), rows: Vec::new() }
+        Table {
+            source: String::new(),
+            rows: Vec::new(),
+        }
     }
 }
 
@@ -30,7 +33,10 @@ fn get<'a>(row: &'a BTreeMap<String, String>, column: &str) -> &'a str {
 
 fn table_key(file_name: &str) -> String {
     let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
-    base.trim().to_lowercase().trim_end_matches(".csv").to_string()
+    base.trim()
+        .to_lowercase()
+        .trim_end_matches(".csv")
+        .to_string()
 }
 
 /// Imports HSDS tables given as (file name, bytes). Only services.csv is
@@ -51,7 +57,13 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
                     .into_iter()
                     .map(|(row_no, cells)| (row_no, keys.iter().cloned().zip(cells).collect()))
                     .collect();
-                by_name.insert(key, Table { source: name.clone(), rows });
+                by_name.insert(
+                    key,
+                    Table {
+                        source: name.clone(),
+                        rows,
+                    },
+                );
             }
             // An empty optional table adds nothing; a broken one is reported.
             Err(RankerError::Empty { .. }) => {}
@@ -64,8 +76,15 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
             }),
         }
     }
-    let services_table = by_name.remove("services").ok_or(RankerError::HsdsWithoutServices)?;
-    let mut take = |names: &[&str]| names.iter().find_map(|n| by_name.remove(*n)).unwrap_or_else(Table::empty);
+    let services_table = by_name
+        .remove("services")
+        .ok_or(RankerError::HsdsWithoutServices)?;
+    let mut take = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| by_name.remove(*n))
+            .unwrap_or_else(Table::empty)
+    };
     let organizations = take(&["organizations", "organisations"]);
     let locations = take(&["locations"]);
     let at_location = take(&["service_at_location"]);
@@ -77,9 +96,21 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
     let services_taxonomy = take(&["services_taxonomy", "service_taxonomy"]);
     let terms = take(&["taxonomy_terms", "taxonomy"]);
 
-    let org_names: BTreeMap<&str, &str> = organizations.rows.iter().map(|(_, r)| (get(r, "id"), get(r, "name"))).collect();
-    let term_names: BTreeMap<&str, &str> = terms.rows.iter().map(|(_, r)| (get(r, "id"), get(r, "name"))).collect();
-    let location_types: BTreeMap<&str, &str> = locations.rows.iter().map(|(_, r)| (get(r, "id"), get(r, "location_type"))).collect();
+    let org_names: BTreeMap<&str, &str> = organizations
+        .rows
+        .iter()
+        .map(|(_, r)| (get(r, "id"), get(r, "name")))
+        .collect();
+    let term_names: BTreeMap<&str, &str> = terms
+        .rows
+        .iter()
+        .map(|(_, r)| (get(r, "id"), get(r, "name")))
+        .collect();
+    let location_types: BTreeMap<&str, &str> = locations
+        .rows
+        .iter()
+        .map(|(_, r)| (get(r, "id"), get(r, "location_type")))
+        .collect();
 
     // The gazetteer and each location's place, from the addresses.
     let mut places: BTreeMap<&str, Vec<Place>> = BTreeMap::new();
@@ -95,7 +126,10 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
         if !place.zip.is_empty() && zips_seen.insert(place.zip.to_lowercase()) {
             gazetteer.places.push(place.clone());
         }
-        places.entry(get(row, "location_id")).or_default().push(place);
+        places
+            .entry(get(row, "location_id"))
+            .or_default()
+            .push(place);
     }
 
     let mut services = Vec::new();
@@ -113,7 +147,11 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
         };
         if id.is_empty() || name.is_empty() {
             let column = if id.is_empty() { "id" } else { "name" };
-            problems.push(row_problem(column, "", format!("the service has no {column}; the row was skipped: fill it in")));
+            problems.push(row_problem(
+                column,
+                "",
+                format!("the service has no {column}; the row was skipped: fill it in"),
+            ));
             continue;
         }
         if !ids.insert(id.to_string()) {
@@ -183,7 +221,9 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
                 push_term(&mut area.states, &place.state);
             }
         }
-        if phones.rows.iter().any(|(_, p)| get(p, "service_id") == id || sal_ids.contains(get(p, "service_at_location_id"))) {
+        if phones.rows.iter().any(|(_, p)| {
+            get(p, "service_id") == id || sal_ids.contains(get(p, "service_at_location_id"))
+        }) {
             push_channel(&mut service.channels, Channel::Phone);
         }
         // Service areas: a name that is a known zip, city, county or state
@@ -194,7 +234,12 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
             }
             let name = get(sa, "name");
             let lower = name.to_lowercase();
-            let known = |f: fn(&Place) -> &String| gazetteer.places.iter().any(|p| f(p).to_lowercase() == lower);
+            let known = |f: fn(&Place) -> &String| {
+                gazetteer
+                    .places
+                    .iter()
+                    .any(|p| f(p).to_lowercase() == lower)
+            };
             if lower.is_empty() {
                 continue;
             } else if known(|p| &p.zip) {
@@ -228,7 +273,9 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
         services.push(service);
     }
     if services.is_empty() {
-        return Err(RankerError::NoServices { file: services_table.source });
+        return Err(RankerError::NoServices {
+            file: services_table.source,
+        });
     }
     for (what, default) in [
         ("populations served", "open to all"),
@@ -247,7 +294,13 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
             message: format!("HSDS has no field for {what}; every service was imported as {default}: edit the services in the directory to set it"),
         });
     }
-    Ok((Directory { services, gazetteer }, problems))
+    Ok((
+        Directory {
+            services,
+            gazetteer,
+        },
+        problems,
+    ))
 }
 
 fn push_channel(channels: &mut Vec<Channel>, channel: Channel) {

@@ -48,7 +48,10 @@ struct Grid {
 
 /// Reads the directory from CSV or XLSX/XLS bytes, telling them apart by
 /// their first bytes (XLSX is a zip file, XLS an OLE file).
-pub fn import_directory(source: &str, bytes: &[u8]) -> Result<(Directory, Vec<Problem>), RankerError> {
+pub fn import_directory(
+    source: &str,
+    bytes: &[u8],
+) -> Result<(Directory, Vec<Problem>), RankerError> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         import_directory_xlsx(source, bytes)
     } else {
@@ -58,19 +61,28 @@ pub fn import_directory(source: &str, bytes: &[u8]) -> Result<(Directory, Vec<Pr
 
 /// Reads the simple layout from CSV bytes (UTF-8 or Windows-1252, comma,
 /// semicolon or tab separated). The gazetteer is left empty.
-pub fn import_directory_csv(source: &str, bytes: &[u8]) -> Result<(Directory, Vec<Problem>), RankerError> {
+pub fn import_directory_csv(
+    source: &str,
+    bytes: &[u8],
+) -> Result<(Directory, Vec<Problem>), RankerError> {
     let (grid, problems) = read_csv(source, bytes)?;
     services_from_grid(source, grid, problems)
 }
 
 /// Reads the simple layout from the first sheet of an XLSX/XLS workbook.
-pub fn import_directory_xlsx(source: &str, bytes: &[u8]) -> Result<(Directory, Vec<Problem>), RankerError> {
+pub fn import_directory_xlsx(
+    source: &str,
+    bytes: &[u8],
+) -> Result<(Directory, Vec<Problem>), RankerError> {
     let grid = read_workbook(source, bytes)?;
     services_from_grid(source, grid, Vec::new())
 }
 
 /// Reads a gazetteer CSV with the columns zip, city, county, state.
-pub fn import_gazetteer_csv(source: &str, bytes: &[u8]) -> Result<(Gazetteer, Vec<Problem>), RankerError> {
+pub fn import_gazetteer_csv(
+    source: &str,
+    bytes: &[u8],
+) -> Result<(Gazetteer, Vec<Problem>), RankerError> {
     let (grid, mut problems) = read_csv(source, bytes)?;
     let mut columns = [0usize; 4];
     for (slot, name) in columns.iter_mut().zip(["zip", "city", "county", "state"]) {
@@ -85,14 +97,31 @@ pub fn import_gazetteer_csv(source: &str, bytes: &[u8]) -> Result<(Gazetteer, Ve
         let cell = |idx: usize| cells.get(idx).cloned().unwrap_or_default();
         let [zip, city, county, state] = columns.map(cell);
         if zip.is_empty() {
-            problems.push(problem(source, row_no, "zip", "", "the zip is empty; the row was skipped: fill in the zip"));
+            problems.push(problem(
+                source,
+                row_no,
+                "zip",
+                "",
+                "the zip is empty; the row was skipped: fill in the zip",
+            ));
             continue;
         }
         if !seen.insert(zip.to_lowercase()) {
-            problems.push(problem(source, row_no, "zip", &zip, "this zip is listed twice; the first row is used: remove the duplicate"));
+            problems.push(problem(
+                source,
+                row_no,
+                "zip",
+                &zip,
+                "this zip is listed twice; the first row is used: remove the duplicate",
+            ));
             continue;
         }
-        places.push(Place { zip, city, county, state });
+        places.push(Place {
+            zip,
+            city,
+            county,
+            state,
+        });
     }
     Ok((Gazetteer { places }, problems))
 }
@@ -101,7 +130,8 @@ pub fn import_gazetteer_csv(source: &str, bytes: &[u8]) -> Result<(Gazetteer, Ve
 /// "; "). The gazetteer is exported separately by `gazetteer_to_csv`.
 pub fn directory_to_csv(directory: &Directory) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut rows: Vec<Vec<String>> = vec![DIRECTORY_COLUMNS.iter().map(|c| c.to_string()).collect()];
+    let mut rows: Vec<Vec<String>> =
+        vec![DIRECTORY_COLUMNS.iter().map(|c| c.to_string()).collect()];
     for s in &directory.services {
         let yes_no = |flag: bool| if flag { "yes" } else { "no" }.to_string();
         rows.push(vec![
@@ -115,7 +145,11 @@ pub fn directory_to_csv(directory: &Directory) -> String {
             s.area.cities.join("; "),
             s.area.counties.join("; "),
             s.area.states.join("; "),
-            s.channels.iter().map(|c| c.label()).collect::<Vec<_>>().join("; "),
+            s.channels
+                .iter()
+                .map(|c| c.label())
+                .collect::<Vec<_>>()
+                .join("; "),
             yes_no(s.serves_over_income),
             yes_no(s.open),
             yes_no(s.direct_representation),
@@ -132,9 +166,19 @@ pub fn directory_to_csv(directory: &Directory) -> String {
 /// The gazetteer as CSV: zip,city,county,state.
 pub fn gazetteer_to_csv(gazetteer: &Gazetteer) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut rows = vec![vec!["zip".to_string(), "city".into(), "county".into(), "state".into()]];
+    let mut rows = vec![vec![
+        "zip".to_string(),
+        "city".into(),
+        "county".into(),
+        "state".into(),
+    ]];
     for p in &gazetteer.places {
-        rows.push(vec![p.zip.clone(), p.city.clone(), p.county.clone(), p.state.clone()]);
+        rows.push(vec![
+            p.zip.clone(),
+            p.city.clone(),
+            p.county.clone(),
+            p.state.clone(),
+        ]);
     }
     write_rows(&mut writer, rows)
 }
@@ -175,7 +219,10 @@ fn header_index(headers: &[String], name: &str) -> Option<usize> {
 
 /// Decodes CSV bytes (BOM, UTF-8 or Windows-1252), sniffs the delimiter and
 /// returns the grid; rows whose cells are all empty are dropped.
-pub(super) fn read_csv_grid(source: &str, bytes: &[u8]) -> Result<(Vec<String>, Vec<(usize, Vec<String>)>, Vec<Problem>), RankerError> {
+pub(super) fn read_csv_grid(
+    source: &str,
+    bytes: &[u8],
+) -> Result<(Vec<String>, Vec<(usize, Vec<String>)>, Vec<Problem>), RankerError> {
     let (grid, problems) = read_csv(source, bytes)?;
     Ok((grid.headers, grid.rows, problems))
 }
@@ -187,7 +234,9 @@ fn read_csv(source: &str, bytes: &[u8]) -> Result<(Grid, Vec<Problem>), RankerEr
         Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
     };
     if text.trim().is_empty() {
-        return Err(RankerError::Empty { file: source.to_string() });
+        return Err(RankerError::Empty {
+            file: source.to_string(),
+        });
     }
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = [b',', b';', b'\t']
@@ -203,9 +252,16 @@ fn read_csv(source: &str, bytes: &[u8]) -> Result<(Grid, Vec<Problem>), RankerEr
     let headers: Vec<String> = match records.next() {
         Some(Ok(record)) => record.iter().map(|c| c.trim().to_string()).collect(),
         Some(Err(err)) => {
-            return Err(RankerError::Csv { file: source.to_string(), detail: err.to_string() })
+            return Err(RankerError::Csv {
+                file: source.to_string(),
+                detail: err.to_string(),
+            })
         }
-        None => return Err(RankerError::Empty { file: source.to_string() }),
+        None => {
+            return Err(RankerError::Empty {
+                file: source.to_string(),
+            })
+        }
     };
     let mut problems = Vec::new();
     let mut rows = Vec::new();
@@ -244,8 +300,12 @@ fn read_csv(source: &str, bytes: &[u8]) -> Result<(Grid, Vec<Problem>), RankerEr
 }
 
 fn read_workbook(source: &str, bytes: &[u8]) -> Result<Grid, RankerError> {
-    let fail = |detail: String| RankerError::Spreadsheet { file: source.to_string(), detail };
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| fail(e.to_string()))?;
+    let fail = |detail: String| RankerError::Spreadsheet {
+        file: source.to_string(),
+        detail,
+    };
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| fail(e.to_string()))?;
     let range = match workbook.worksheet_range_at(0) {
         Some(Ok(range)) => range,
         Some(Err(err)) => return Err(fail(err.to_string())),
@@ -256,7 +316,11 @@ fn read_workbook(source: &str, bytes: &[u8]) -> Result<Grid, RankerError> {
     let mut rows_iter = range.rows();
     let headers: Vec<String> = match rows_iter.next() {
         Some(row) => row.iter().map(cell_text).collect(),
-        None => return Err(RankerError::Empty { file: source.to_string() }),
+        None => {
+            return Err(RankerError::Empty {
+                file: source.to_string(),
+            })
+        }
     };
     let mut rows = Vec::new();
     for (idx, row) in rows_iter.enumerate() {
@@ -299,10 +363,17 @@ fn yes_no(cell: &str) -> Option<bool> {
 }
 
 /// Builds services from the grid: stage 2 of the two-stage import.
-fn services_from_grid(source: &str, grid: Grid, mut problems: Vec<Problem>) -> Result<(Directory, Vec<Problem>), RankerError> {
+fn services_from_grid(
+    source: &str,
+    grid: Grid,
+    mut problems: Vec<Problem>,
+) -> Result<(Directory, Vec<Problem>), RankerError> {
     for column in REQUIRED {
         if header_index(&grid.headers, column).is_none() {
-            return Err(RankerError::MissingColumn { file: source.to_string(), column: column.to_string() });
+            return Err(RankerError::MissingColumn {
+                file: source.to_string(),
+                column: column.to_string(),
+            });
         }
     }
     for (idx, header) in grid.headers.iter().enumerate() {
@@ -335,7 +406,10 @@ fn services_from_grid(source: &str, grid: Grid, mut problems: Vec<Problem>) -> R
             });
         }
     }
-    let index: Vec<Option<usize>> = DIRECTORY_COLUMNS.iter().map(|c| header_index(&grid.headers, c)).collect();
+    let index: Vec<Option<usize>> = DIRECTORY_COLUMNS
+        .iter()
+        .map(|c| header_index(&grid.headers, c))
+        .collect();
     let mut ids = BTreeSet::new();
     let mut services = Vec::new();
     for (row_no, cells) in &grid.rows {
@@ -353,7 +427,11 @@ fn services_from_grid(source: &str, grid: Grid, mut problems: Vec<Problem>) -> R
         };
         let name = get("name");
         if name.is_empty() {
-            bad("name", "", "the service has no name; the row was skipped: fill in the name".to_string());
+            bad(
+                "name",
+                "",
+                "the service has no name; the row was skipped: fill in the name".to_string(),
+            );
         }
         let mut id = get("id");
         if id.is_empty() {
@@ -385,7 +463,11 @@ fn services_from_grid(source: &str, grid: Grid, mut problems: Vec<Problem>) -> R
                 return default;
             }
             yes_no(&text).unwrap_or_else(|| {
-                bad(column, &text, "not a yes/no value; the row was skipped: write yes or no".to_string());
+                bad(
+                    column,
+                    &text,
+                    "not a yes/no value; the row was skipped: write yes or no".to_string(),
+                );
                 default
             })
         };
@@ -399,7 +481,11 @@ fn services_from_grid(source: &str, grid: Grid, mut problems: Vec<Problem>) -> R
         } else {
             let cleaned = volume_text.replace(',', "");
             match cleaned.parse::<u32>().ok().or_else(|| {
-                cleaned.parse::<f64>().ok().filter(|v| v.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(v)).map(|v| v as u32)
+                cleaned
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(v))
+                    .map(|v| v as u32)
             }) {
                 Some(volume) => Some(volume),
                 None => {
@@ -442,7 +528,11 @@ fn services_from_grid(source: &str, grid: Grid, mut problems: Vec<Problem>) -> R
         ids.insert(id.clone());
         let organisation = get("organisation");
         services.push(Service {
-            organisation: if organisation.is_empty() { name.clone() } else { organisation },
+            organisation: if organisation.is_empty() {
+                name.clone()
+            } else {
+                organisation
+            },
             id,
             name,
             kind,
@@ -461,9 +551,17 @@ fn services_from_grid(source: &str, grid: Grid, mut problems: Vec<Problem>) -> R
         });
     }
     if services.is_empty() {
-        return Err(RankerError::NoServices { file: source.to_string() });
+        return Err(RankerError::NoServices {
+            file: source.to_string(),
+        });
     }
-    Ok((Directory { services, gazetteer: Gazetteer::default() }, problems))
+    Ok((
+        Directory {
+            services,
+            gazetteer: Gazetteer::default(),
+        },
+        problems,
+    ))
 }
 
 #[cfg(test)]
@@ -480,9 +578,13 @@ mod tests {
     #[test]
     fn bad_cells_skip_their_row_with_row_and_column() {
         fn check(row: &str, column: &str) {
-            let (dir, problems) = import(&format!("a,Good,Org,Housing,10001,phone,yes,,\n{row}\n")).unwrap();
+            let (dir, problems) =
+                import(&format!("a,Good,Org,Housing,10001,phone,yes,,\n{row}\n")).unwrap();
             assert_eq!(dir.services.len(), 1, "{row}");
-            let found = problems.iter().find(|p| p.row == Some(3)).unwrap_or_else(|| panic!("no problem for {row}: {problems:?}"));
+            let found = problems
+                .iter()
+                .find(|p| p.row == Some(3))
+                .unwrap_or_else(|| panic!("no problem for {row}: {problems:?}"));
             assert_eq!(found.column.as_deref(), Some(column), "{row}");
         }
         check("b,Bad,Org,Housing,10001,phone,maybe,,", "open");
@@ -497,8 +599,17 @@ mod tests {
     #[test]
     fn missing_required_column_refuses() {
         let err = import_directory_csv("x.csv", b"id,name\n1,A\n").unwrap_err();
-        assert_eq!(err, RankerError::MissingColumn { file: "x.csv".into(), column: "issues".into() });
-        assert!(matches!(import_directory_csv("x.csv", b"  \n"), Err(RankerError::Empty { .. })));
+        assert_eq!(
+            err,
+            RankerError::MissingColumn {
+                file: "x.csv".into(),
+                column: "issues".into()
+            }
+        );
+        assert!(matches!(
+            import_directory_csv("x.csv", b"  \n"),
+            Err(RankerError::Empty { .. })
+        ));
     }
 
     #[test]
@@ -514,9 +625,16 @@ mod tests {
 
     #[test]
     fn gazetteer_reads_and_reports_duplicates() {
-        let (gaz, problems) = import_gazetteer_csv("g.csv", b"zip,city,county,state\n1,A,B,C\n1,X,Y,Z\n,Q,R,S\n").unwrap();
+        let (gaz, problems) = import_gazetteer_csv(
+            "g.csv",
+            b"zip,city,county,state\n1,A,B,C\n1,X,Y,Z\n,Q,R,S\n",
+        )
+        .unwrap();
         assert_eq!(gaz.places.len(), 1);
-        assert_eq!(problems.iter().map(|p| p.row).collect::<Vec<_>>(), vec![Some(3), Some(4)]);
+        assert_eq!(
+            problems.iter().map(|p| p.row).collect::<Vec<_>>(),
+            vec![Some(3), Some(4)]
+        );
     }
 
     proptest! {

@@ -75,9 +75,14 @@ pub fn run(args: Args) -> Result<Output, CliError> {
             .map_err(|err| CliError(format!("cannot read {}: {err}", args.directory.display())))?;
         for entry in entries {
             let path = entry
-                .map_err(|err| CliError(format!("cannot read {}: {err}", args.directory.display())))?
+                .map_err(|err| {
+                    CliError(format!("cannot read {}: {err}", args.directory.display()))
+                })?
                 .path();
-            if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("csv")) {
+            if path
+                .extension()
+                .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+            {
                 tables.push((file_name(&path), read_bytes(&path)?));
             }
         }
@@ -91,7 +96,8 @@ pub fn run(args: Args) -> Result<Output, CliError> {
         import_directory(&file_name(&args.directory), &bytes)?
     };
     if let Some(path) = &args.gazetteer {
-        let (gazetteer, gazetteer_problems) = import_gazetteer_csv(&file_name(path), &read_bytes(path)?)?;
+        let (gazetteer, gazetteer_problems) =
+            import_gazetteer_csv(&file_name(path), &read_bytes(path)?)?;
         directory.gazetteer = gazetteer;
         problems.extend(gazetteer_problems);
     }
@@ -119,7 +125,9 @@ pub fn run(args: Args) -> Result<Output, CliError> {
 fn today_utc() -> Result<Date, CliError> {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_err(|_| CliError("the system clock is before 1970; pass --date YYYY-MM-DD".to_string()))?
+        .map_err(|_| {
+            CliError("the system clock is before 1970; pass --date YYYY-MM-DD".to_string())
+        })?
         .as_secs();
     let days = i64::try_from(seconds / 86_400).unwrap_or(0);
     match Date::from_days_since_epoch(days) {
