@@ -17,9 +17,15 @@ fn main() {
         today: Date::parse("2026-12-03"),
     };
     println!("ranker: {n_services} random services (seed 2024), one person (zip 90101, Housing, Veterans)");
-    for algorithm in [Algorithm::Y2024, Algorithm::Y2017] {
+    for (algorithm, list_excluded) in [
+        (Algorithm::Y2024, true),
+        (Algorithm::Y2024, false),
+        (Algorithm::Y2017, true),
+        (Algorithm::Y2017, false),
+    ] {
         let options = RankOptions {
             algorithm,
+            list_excluded,
             ..RankOptions::default()
         };
         // Warm-up, and the sizes of the result for the record.
@@ -45,7 +51,7 @@ fn main() {
         let median = times[runs / 2];
         let p90 = times[runs * 9 / 10];
         println!(
-            "  {algorithm:?}: mean {mean:.2} ms, median {median:.2} ms, p90 {p90:.2} ms over {runs} runs (goal < 5 ms in the browser); returned {}, excluded {}",
+            "  {algorithm:?}, list_excluded {list_excluded}: mean {mean:.2} ms, median {median:.2} ms, p90 {p90:.2} ms over {runs} runs (goal < 5 ms in the browser); returned {}, excluded {}",
             result.returned().count(),
             result.excluded.len()
         );

@@ -312,6 +312,10 @@ pub struct RankOptions {
     /// The 2017 in-person window for irregular services, in days from today
     /// inclusive (7 by the rules).
     pub window_days: i64,
+    /// List every service left out with its rules and reasons (the directory
+    /// admin's view). Off, only the results are built: faster on big
+    /// directories where nobody reads thousands of exclusions.
+    pub list_excluded: bool,
 }
 
 impl Default for RankOptions {
@@ -320,6 +324,7 @@ impl Default for RankOptions {
             algorithm: Algorithm::Y2024,
             top_results: 5,
             window_days: 7,
+            list_excluded: true,
         }
     }
 }
@@ -652,47 +657,64 @@ impl Query {
     }
 }
 
-/// Checks the eligibility filters in a fixed order; returns every failed rule
-/// with its reason. `representation` is false for the 2017 algorithm, which
-/// does not require direct representation.
+/// The eligibility rules, as bits of a mask: checking them allocates
+/// nothing, and reasons are written only for services that are listed.
+const ELIGIBILITY_RULES: [Rule; 6] = [
+    Rule::Closed,
+    Rule::OutsideArea,
+    Rule::IssueNotServed,
+    Rule::PopulationNotServed,
+    Rule::NoDirectRepresentation,
+    Rule::IncomeLimit,
+];
+
+/// Checks the eligibility filters; bit `i` set means `ELIGIBILITY_RULES[i]`
+/// failed (0 = eligible). `representation` is false for the 2017
+/// algorithm, which does not require direct representation.
 fn failed_rules(
     query: &Query,
     service: &Service,
     location: Option<LocationLevel>,
     representation: bool,
-) -> Vec<(Rule, String)> {
-    let mut failed = Vec::new();
-    if !service.open {
-        failed.push((Rule::Closed, "closed".to_string()));
-    }
-    if location.is_none() {
-        failed.push((Rule::OutsideArea, query.outside_reason.clone()));
-    }
-    if !contains(&service.issues, &query.issue) {
-        failed.push((Rule::IssueNotServed, query.issue_reason.clone()));
-    }
-    if !service.populations.is_empty() && query.matched_population(service).is_none() {
-        failed.push((
-            Rule::PopulationNotServed,
-            format!(
-                "limited to {} and the person belongs to none of them",
-                service.populations.join(", ")
-            ),
-        ));
-    }
-    if representation && !service.direct_representation {
-        failed.push((
-            Rule::NoDirectRepresentation,
-            "does not provide direct representation".to_string(),
-        ));
-    }
-    if query.over_income && !service.serves_over_income {
-        failed.push((
-            Rule::IncomeLimit,
-            "has income limits and the person is over income".to_string(),
-        ));
-    }
-    failed
+) -> u8 {
+    let checks = [
+        !service.open,
+        location.is_none(),
+        !contains(&service.issues, &query.issue),
+        !service.populations.is_empty() && query.matched_population(service).is_none(),
+        representation && !service.direct_representation,
+        query.over_income && !service.serves_over_income,
+    ];
+    checks
+        .iter()
+        .enumerate()
+        .filter(|(_, failed)| **failed)
+        .fold(0u8, |mask, (bit, _)| mask | (1 << bit))
+}
+
+/// The failed rules of a mask with their plain-English reasons.
+fn describe(query: &Query, service: &Service, mask: u8) -> Vec<(Rule, String)> {
+    ELIGIBILITY_RULES
+        .iter()
+        .enumerate()
+        .filter(|(bit, _)| mask & (1 << bit) != 0)
+        .map(|(_, rule)| {
+            let reason = match rule {
+                Rule::Closed => "closed".to_string(),
+                Rule::OutsideArea => query.outside_reason.clone(),
+                Rule::IssueNotServed => query.issue_reason.clone(),
+                Rule::PopulationNotServed => format!(
+                    "limited to {} and the person belongs to none of them",
+                    service.populations.join(", ")
+                ),
+                Rule::NoDirectRepresentation => {
+                    "does not provide direct representation".to_string()
+                }
+                _ => "has income limits and the person is over income".to_string(),
+            };
+            (*rule, reason)
+        })
+        .collect()
 }
 
 fn excluded(service: &Service, failed: Vec<(Rule, String)>) -> ExcludedService {
@@ -809,7 +831,7 @@ fn rank_2024(
             ServiceKind::Ordinary => {
                 let failed = failed_rules(query, service, level, true);
                 match level {
-                    Some(level) if failed.is_empty() => {
+                    Some(level) if failed == 0 => {
                         let grounds = best_bet_grounds(query, service);
                         if grounds.is_empty() {
                             others.push((score, service, level, grounds));
@@ -817,7 +839,10 @@ fn rank_2024(
                             best.push((score, service, level, grounds));
                         }
                     }
-                    _ => result.excluded.push(excluded(service, failed)),
+                    _ if options.list_excluded => result
+                        .excluded
+                        .push(excluded(service, describe(query, service, failed))),
+                    _ => {}
                 }
             }
             ServiceKind::BarReferral | ServiceKind::SelfHelpCentre => {
@@ -838,7 +863,7 @@ fn rank_2024(
                             centres.push((score, service, level, Vec::new()));
                         }
                     }
-                    (open, _) => {
+                    (open, _) if options.list_excluded => {
                         let mut failed = Vec::new();
                         if !open {
                             failed.push((Rule::Closed, "closed".to_string()));
@@ -858,6 +883,7 @@ fn rank_2024(
                         }
                         result.excluded.push(excluded(service, failed));
                     }
+                    _ => {}
                 }
             }
         }
@@ -889,7 +915,7 @@ fn rank_2024(
             result
                 .top_results
                 .push(ranked(service, ResultSet::TopResults, level, reasons));
-        } else {
+        } else if options.list_excluded {
             result.excluded.push(excluded(
                 service,
                 vec![(
@@ -963,6 +989,9 @@ fn rank_2017(
     let mut candidates = Vec::new();
     for service in &directory.services {
         if service.kind != ServiceKind::Ordinary {
+            if !options.list_excluded {
+                continue;
+            }
             result.excluded.push(excluded(
                 service,
                 vec![(
@@ -978,14 +1007,17 @@ fn rank_2017(
         let level = query.location(&service.area);
         let failed = failed_rules(query, service, level, false);
         match level {
-            Some(level) if failed.is_empty() => {
+            Some(level) if failed == 0 => {
                 candidates.push((
                     score_value(service.annual_volume, service.regular_hours),
                     service,
                     level,
                 ));
             }
-            _ => result.excluded.push(excluded(service, failed)),
+            _ if options.list_excluded => result
+                .excluded
+                .push(excluded(service, describe(query, service, failed))),
+            _ => {}
         }
     }
     candidates.sort_by(|a, b| by_rank(&(a.0, a.1), &(b.0, b.1)));
@@ -1028,6 +1060,9 @@ fn rank_2017(
             entry.channel = Some(channel);
             result.referrals.push(entry);
         }
+    }
+    if !options.list_excluded {
+        return;
     }
     // Say why each eligible service that was not chosen was passed over.
     for (idx, (_, service, _)) in candidates.iter().enumerate() {

@@ -50,10 +50,15 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
             continue;
         }
         match read_csv_grid(name, bytes) {
-            Ok((headers, rows, table_problems)) => {
+            Ok((grid, table_problems)) => {
                 problems.extend(table_problems);
-                let keys: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
-                let rows = rows
+                let keys: Vec<String> = grid
+                    .headers
+                    .iter()
+                    .map(|h| h.trim().to_lowercase())
+                    .collect();
+                let rows = grid
+                    .rows
                     .into_iter()
                     .map(|(row_no, cells)| (row_no, keys.iter().cloned().zip(cells).collect()))
                     .collect();

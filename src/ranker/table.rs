@@ -39,11 +39,14 @@ pub const DIRECTORY_COLUMNS: [&str; 19] = [
 
 const REQUIRED: [&str; 2] = ["name", "issues"];
 
+/// A row of trimmed cells with its spreadsheet row number.
+pub(super) type NumberedRow = (usize, Vec<String>);
+
 /// A table as read: header names and rows of trimmed text, each row with its
 /// spreadsheet row number.
-struct Grid {
-    headers: Vec<String>,
-    rows: Vec<(usize, Vec<String>)>,
+pub(super) struct Grid {
+    pub(super) headers: Vec<String>,
+    pub(super) rows: Vec<NumberedRow>,
 }
 
 /// Reads the directory from CSV or XLSX/XLS bytes, telling them apart by
@@ -222,9 +225,8 @@ fn header_index(headers: &[String], name: &str) -> Option<usize> {
 pub(super) fn read_csv_grid(
     source: &str,
     bytes: &[u8],
-) -> Result<(Vec<String>, Vec<(usize, Vec<String>)>, Vec<Problem>), RankerError> {
-    let (grid, problems) = read_csv(source, bytes)?;
-    Ok((grid.headers, grid.rows, problems))
+) -> Result<(Grid, Vec<Problem>), RankerError> {
+    read_csv(source, bytes)
 }
 
 fn read_csv(source: &str, bytes: &[u8]) -> Result<(Grid, Vec<Problem>), RankerError> {

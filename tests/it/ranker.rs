@@ -799,6 +799,20 @@ fn invariants_on_random_directories() {
                         "score descending"
                     );
                 }
+                // Leaving out the exclusion list changes nothing else.
+                let quick = RankOptions {
+                    list_excluded: false,
+                    ..options.clone()
+                };
+                let lean = rank(&dir, &p, &quick).expect("valid");
+                assert!(lean.excluded.is_empty());
+                assert_eq!(
+                    RankResult {
+                        excluded: Vec::new(),
+                        ..result.clone()
+                    },
+                    lean
+                );
                 // A deterministic function of the inputs, whatever the order
                 // the services are stored in.
                 assert_eq!(rank(&dir, &p, &options), Ok(result.clone()));
