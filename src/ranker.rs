@@ -742,7 +742,13 @@ fn eligibility_reasons(
 ) -> Vec<String> {
     let mut reasons = vec![query.location_reason(level, place)];
     if service.kind == ServiceKind::Ordinary {
-        reasons.push(format!("serves the issue '{}'", query.issue));
+        // Quote the directory's own spelling of the term.
+        let issue = service
+            .issues
+            .iter()
+            .find(|term| same_term(term, &query.issue))
+            .map_or(query.issue.as_str(), |term| term.trim());
+        reasons.push(format!("serves the issue '{issue}'"));
         match query.matched_population(service) {
             Some(population) => reasons.push(format!("serves the population '{population}'")),
             None => reasons.push("open to all populations".to_string()),
