@@ -1,0 +1,322 @@
+//! Import of an Open Referral HSDS directory in its tabular layout (one CSV
+//! per table: organizations, services, locations, service_at_location,
+//! addresses, phones, schedules, service_areas, attributes, taxonomy_terms;
+//! HSDS 2 names such as physical_addresses and services_taxonomy too).
+//!
+//! What HSDS has is mapped; what it lacks (populations, income limits, direct
+//! representation, annual volume, best bets, the kind of service) is reported
+//! as problems and set to a stated default the user can edit. The gazetteer
+//! is derived from the addresses.
+
+use super::table::read_csv_grid;
+use super::{Channel, Directory, Gazetteer, Place, Problem, RankerError, Service, ServiceArea};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One table: rows as header -> cell maps, with their spreadsheet row number.
+struct Table {
+    source: String,
+    rows: Vec<(usize, BTreeMap<String, String>)>,
+}
+
+impl Table {
+    fn empty() -> Table {
+        Table {
+            source: String::new(),
+            rows: Vec::new(),
+        }
+    }
+}
+
+fn get<'a>(row: &'a BTreeMap<String, String>, column: &str) -> &'a str {
+    row.get(column).map(String::as_str).unwrap_or("")
+}
+
+fn table_key(file_name: &str) -> String {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    base.trim()
+        .to_lowercase()
+        .trim_end_matches(".csv")
+        .to_string()
+}
+
+/// Imports HSDS tables given as (file name, bytes). Only services.csv is
+/// required; every other table adds what it can.
+pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Problem>), RankerError> {
+    let mut problems = Vec::new();
+    let mut by_name: BTreeMap<String, Table> = BTreeMap::new();
+    for (name, bytes) in tables {
+        let key = table_key(name);
+        if !name.to_lowercase().ends_with(".csv") {
+            continue;
+        }
+        match read_csv_grid(name, bytes) {
+            Ok((grid, table_problems)) => {
+                problems.extend(table_problems);
+                let keys: Vec<String> = grid
+                    .headers
+                    .iter()
+                    .map(|h| h.trim().to_lowercase())
+                    .collect();
+                let rows = grid
+                    .rows
+                    .into_iter()
+                    .map(|(row_no, cells)| (row_no, keys.iter().cloned().zip(cells).collect()))
+                    .collect();
+                by_name.insert(
+                    key,
+                    Table {
+                        source: name.clone(),
+                        rows,
+                    },
+                );
+            }
+            // An empty optional table adds nothing; a broken one is reported.
+            Err(RankerError::Empty { .. }) => {}
+            Err(err) => problems.push(Problem {
+                source: name.clone(),
+                row: None,
+                column: None,
+                value: None,
+                message: format!("{err}; the table was ignored"),
+            }),
+        }
+    }
+    let services_table = by_name
+        .remove("services")
+        .ok_or(RankerError::HsdsWithoutServices)?;
+    let mut take = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| by_name.remove(*n))
+            .unwrap_or_else(Table::empty)
+    };
+    let organizations = take(&["organizations", "organisations"]);
+    let locations = take(&["locations"]);
+    let at_location = take(&["service_at_location"]);
+    let addresses = take(&["addresses", "physical_addresses"]);
+    let phones = take(&["phones"]);
+    let schedules = take(&["schedules", "regular_schedules"]);
+    let areas = take(&["service_areas"]);
+    let attributes = take(&["attributes", "service_attributes"]);
+    let services_taxonomy = take(&["services_taxonomy", "service_taxonomy"]);
+    let terms = take(&["taxonomy_terms", "taxonomy"]);
+
+    let org_names: BTreeMap<&str, &str> = organizations
+        .rows
+        .iter()
+        .map(|(_, r)| (get(r, "id"), get(r, "name")))
+        .collect();
+    let term_names: BTreeMap<&str, &str> = terms
+        .rows
+        .iter()
+        .map(|(_, r)| (get(r, "id"), get(r, "name")))
+        .collect();
+    let location_types: BTreeMap<&str, &str> = locations
+        .rows
+        .iter()
+        .map(|(_, r)| (get(r, "id"), get(r, "location_type")))
+        .collect();
+
+    // The gazetteer and each location's place, from the addresses.
+    let mut places: BTreeMap<&str, Vec<Place>> = BTreeMap::new();
+    let mut gazetteer = Gazetteer::default();
+    let mut zips_seen = BTreeSet::new();
+    for (_, row) in &addresses.rows {
+        let place = Place {
+            zip: get(row, "postal_code").to_string(),
+            city: get(row, "city").to_string(),
+            county: get(row, "region").to_string(),
+            state: get(row, "state_province").to_string(),
+        };
+        if !place.zip.is_empty() && zips_seen.insert(place.zip.to_lowercase()) {
+            gazetteer.places.push(place.clone());
+        }
+        places
+            .entry(get(row, "location_id"))
+            .or_default()
+            .push(place);
+    }
+
+    let mut services = Vec::new();
+    let mut ids = BTreeSet::new();
+    for (row_no, row) in &services_table.rows {
+        let source = &services_table.source;
+        let id = get(row, "id");
+        let name = get(row, "name");
+        let row_problem = |column: &str, value: &str, message: String| Problem {
+            source: source.clone(),
+            row: Some(*row_no),
+            column: Some(column.to_string()),
+            value: Some(value.to_string()),
+            message,
+        };
+        if id.is_empty() || name.is_empty() {
+            let column = if id.is_empty() { "id" } else { "name" };
+            problems.push(row_problem(
+                column,
+                "",
+                format!("the service has no {column}; the row was skipped: fill it in"),
+            ));
+            continue;
+        }
+        if !ids.insert(id.to_string()) {
+            problems.push(row_problem("id", id, "this service id is used by an earlier row; the row was skipped: give each service its own id".to_string()));
+            continue;
+        }
+        let mut service = Service::new(id, name);
+        let org_id = get(row, "organization_id");
+        match org_names.get(org_id) {
+            Some(org) if !org.is_empty() => service.organisation = org.to_string(),
+            _ => problems.push(row_problem("organization_id", org_id, "no organisation with this id in organizations.csv; the service name is used as its organisation".to_string())),
+        }
+        let status = get(row, "status").to_lowercase();
+        service.open = match status.as_str() {
+            "active" | "" => true,
+            "inactive" | "defunct" | "temporarily closed" => false,
+            _ => {
+                problems.push(row_problem("status", &status, "unknown status, taken as open; HSDS statuses are active, inactive, defunct and temporarily closed".to_string()));
+                true
+            }
+        };
+        if !get(row, "url").is_empty() || !get(row, "email").is_empty() {
+            service.channels.push(Channel::Online);
+        }
+
+        // Issues: taxonomy terms linked through attributes (HSDS 3) or
+        // services_taxonomy (HSDS 2).
+        let mut issues = BTreeSet::new();
+        for (_, attr) in &attributes.rows {
+            if get(attr, "link_id") == id {
+                if let Some(term) = term_names.get(get(attr, "taxonomy_term_id")) {
+                    issues.insert(term.to_string());
+                }
+            }
+        }
+        for (_, link) in &services_taxonomy.rows {
+            if get(link, "service_id") == id {
+                let term_id = get(link, "taxonomy_id");
+                match term_names.get(term_id) {
+                    Some(term) => issues.insert(term.to_string()),
+                    None => issues.insert(get(link, "taxonomy_detail").to_string()),
+                };
+            }
+        }
+        service.issues = issues.into_iter().filter(|t| !t.is_empty()).collect();
+        if service.issues.is_empty() {
+            problems.push(row_problem("id", id, "no taxonomy term is linked to this service, so it matches no legal issue; link terms in attributes.csv or add its issues in the directory".to_string()));
+        }
+
+        // Locations: channel and area from their type and addresses.
+        let mut area = ServiceArea::default();
+        let mut sal_ids = BTreeSet::new();
+        for (_, link) in &at_location.rows {
+            if get(link, "service_id") != id {
+                continue;
+            }
+            sal_ids.insert(get(link, "id"));
+            let location_id = get(link, "location_id");
+            match location_types.get(location_id).map(|t| t.to_lowercase()) {
+                Some(t) if t == "virtual" => push_channel(&mut service.channels, Channel::Online),
+                _ => push_channel(&mut service.channels, Channel::InPerson),
+            }
+            for place in places.get(location_id).into_iter().flatten() {
+                push_term(&mut area.zips, &place.zip);
+                push_term(&mut area.cities, &place.city);
+                push_term(&mut area.counties, &place.county);
+                push_term(&mut area.states, &place.state);
+            }
+        }
+        if phones.rows.iter().any(|(_, p)| {
+            get(p, "service_id") == id || sal_ids.contains(get(p, "service_at_location_id"))
+        }) {
+            push_channel(&mut service.channels, Channel::Phone);
+        }
+        // Service areas: a name that is a known zip, city, county or state
+        // maps to that level; free text or GeoJSON cannot be mapped.
+        for (area_row, sa) in &areas.rows {
+            if get(sa, "service_id") != id {
+                continue;
+            }
+            let name = get(sa, "name");
+            let lower = name.to_lowercase();
+            let known = |f: fn(&Place) -> &String| {
+                gazetteer
+                    .places
+                    .iter()
+                    .any(|p| f(p).to_lowercase() == lower)
+            };
+            if lower.is_empty() {
+                continue;
+            } else if known(|p| &p.zip) {
+                push_term(&mut area.zips, name);
+            } else if known(|p| &p.city) {
+                push_term(&mut area.cities, name);
+            } else if known(|p| &p.county) {
+                push_term(&mut area.counties, name);
+            } else if known(|p| &p.state) {
+                push_term(&mut area.states, name);
+            } else {
+                let shown: String = name.chars().take(60).collect();
+                problems.push(Problem {
+                    source: areas.source.clone(),
+                    row: Some(*area_row),
+                    column: Some("name".to_string()),
+                    value: Some(shown),
+                    message: "this service area is not a zip, city, county or state of the addresses, so it was not mapped; the service's location addresses are used: add its zips, cities, counties or states in the directory".to_string(),
+                });
+            }
+        }
+        if area.is_empty() {
+            problems.push(row_problem("id", id, "no address or service area places this service, so it matches no location; add where it serves in the directory".to_string()));
+        }
+        service.area = area;
+        service.regular_hours = schedules.rows.iter().any(|(_, s)| {
+            (get(s, "service_id") == id || sal_ids.contains(get(s, "service_at_location_id")))
+                && get(s, "freq").eq_ignore_ascii_case("weekly")
+        });
+        service.channels.sort();
+        services.push(service);
+    }
+    if services.is_empty() {
+        return Err(RankerError::NoServices {
+            file: services_table.source,
+        });
+    }
+    for (what, default) in [
+        ("populations served", "open to all"),
+        ("income limits", "not serving people over the income limit"),
+        ("direct representation", "not providing direct representation (the 2024 ranking returns none of them until you mark those that do)"),
+        ("annual volume", "without a volume (score 0.75 with weekly hours, 0.25 without)"),
+        ("best bets", "a best bet for nothing"),
+        ("kind (bar referral, self-help centre)", "an ordinary service"),
+        ("next date of irregular in-person sessions", "without a next date"),
+    ] {
+        problems.push(Problem {
+            source: services_table.source.clone(),
+            row: None,
+            column: None,
+            value: None,
+            message: format!("HSDS has no field for {what}; every service was imported as {default}: edit the services in the directory to set it"),
+        });
+    }
+    Ok((
+        Directory {
+            services,
+            gazetteer,
+        },
+        problems,
+    ))
+}
+
+fn push_channel(channels: &mut Vec<Channel>, channel: Channel) {
+    if !channels.contains(&channel) {
+        channels.push(channel);
+    }
+}
+
+fn push_term(list: &mut Vec<String>, term: &str) {
+    let term = term.trim();
+    if !term.is_empty() && !list.iter().any(|t| t.eq_ignore_ascii_case(term)) {
+        list.push(term.to_string());
+    }
+}
