@@ -72,3 +72,247 @@ pub struct Dataset {
     pub columns: Vec<Column>,
     pub success_rule: Option<SuccessRule>,
 }
+
+mod infer;
+mod quality;
+mod read;
+
+pub use infer::{
+    default_role, default_success_rule, infer, infer_kind, is_missing, is_positive_value,
+    is_protected_name, normalise_name, normalise_value, parse_date, MAX_ORDINAL_LEVELS,
+};
+pub use quality::{
+    quality_report, ConstantColumn, DuplicateId, InconsistentSpelling, LeakageSuspect,
+    MissingShare, PathwayCount, QualityReport, SmallPathway, SpellingGroup, VariantCount,
+};
+pub use read::{read_table, sheet_names};
+
+/// How to read a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadOptions {
+    /// The sheet of a workbook to read; `None` reads the first one. Ignored for CSV.
+    pub sheet: Option<String>,
+    /// Files larger than this are refused before any parsing.
+    pub max_bytes: usize,
+}
+
+/// 50 MB: far more than a few years of referrals, small enough for a browser tab.
+pub const DEFAULT_MAX_BYTES: usize = 50 * 1024 * 1024;
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            sheet: None,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// A problem the import worked around (the import goes on). The UI lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    /// The row as a spreadsheet numbers it (the header is row 1), when it is about one row.
+    pub row: Option<usize>,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    /// Plain-English message naming the file, row, column and value, and what would fix it.
+    pub message: String,
+}
+
+/// A dataset and the problems met while reading it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Imported {
+    pub dataset: Dataset,
+    pub problems: Vec<Problem>,
+}
+
+/// A problem that refuses the import (or a success rule that cannot be applied).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file} is empty: choose a CSV or Excel file with a header row and at least one row of data")]
+    Empty { file: String },
+    #[error("{file} is {n_bytes} bytes, over the limit of {max_bytes} bytes: split the file or keep only the columns and years you need")]
+    TooLarge {
+        file: String,
+        n_bytes: usize,
+        max_bytes: usize,
+    },
+    #[error("{file} does not look like a table ({reason}): save it from your spreadsheet as CSV (comma-separated) or Excel (.xlsx) and try again")]
+    NotATable { file: String, reason: String },
+    #[error("{file} has no header row: row 1 must name the columns ({reason}); add a row of column names at the top")]
+    NoHeader { file: String, reason: String },
+    #[error("{file} has a header row but no rows of data: add at least one row under the header")]
+    NoDataRows { file: String },
+    #[error("{file} could not be read as a spreadsheet ({reason}): open it in your spreadsheet program, save it again as .xlsx or CSV and retry")]
+    Spreadsheet { file: String, reason: String },
+    #[error("{file} has no sheet named '{sheet}': the sheets are {}; choose one of them", available.join(", "))]
+    SheetNotFound {
+        file: String,
+        sheet: String,
+        available: Vec<String>,
+    },
+    #[error("{file} has no success rule: choose an outcome column and say which values (or which threshold) count as success")]
+    NoSuccessRule { file: String },
+    #[error("{file} has no column named '{column}': the success rule must use one of the columns of the file")]
+    UnknownColumn { file: String, column: String },
+}
+
+/// Reads a CSV or Excel file and types it: [`read_table`] then [`infer`].
+pub fn import(source: &str, bytes: &[u8], options: &ReadOptions) -> Result<Imported, ImportError> {
+    let (table, problems) = read_table(source, bytes, options)?;
+    Ok(Imported {
+        dataset: infer(table),
+        problems,
+    })
+}
+
+impl Dataset {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|column| column.name == name)
+    }
+
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|column| column.name == name)
+    }
+
+    /// The first column with the pathway role, if any.
+    pub fn pathway_column(&self) -> Option<&Column> {
+        self.columns
+            .iter()
+            .find(|column| column.role == Role::Pathway)
+    }
+
+    /// Success of each row under the success rule: `Some(true)` success,
+    /// `Some(false)` not, `None` unknown (missing, or not a number for a threshold rule).
+    pub fn success(&self) -> Result<Vec<Option<bool>>, ImportError> {
+        let rule = self
+            .success_rule
+            .as_ref()
+            .ok_or_else(|| ImportError::NoSuccessRule {
+                file: self.source.clone(),
+            })?;
+        rule.apply(self)
+    }
+
+    /// The dataset as CSV (comma, header row, missing cells empty), for export.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::with_capacity(self.n_rows * self.columns.len() * 8 + 64);
+        let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+        push_csv_row(&mut out, names.into_iter());
+        for row_idx in 0..self.n_rows {
+            push_csv_row(
+                &mut out,
+                self.columns.iter().map(|column| {
+                    column
+                        .cells
+                        .get(row_idx)
+                        .and_then(|cell| cell.as_deref())
+                        .unwrap_or("")
+                }),
+            );
+        }
+        out
+    }
+}
+
+fn push_csv_row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
+    for (idx, cell) in cells.enumerate() {
+        if idx > 0 {
+            out.push(',');
+        }
+        let needs_quotes =
+            cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ');
+        if needs_quotes {
+            out.push('"');
+            out.push_str(&cell.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(cell);
+        }
+    }
+    out.push('\n');
+}
+
+impl SuccessRule {
+    /// The outcome column the rule reads.
+    pub fn column(&self) -> &str {
+        match self {
+            SuccessRule::Equals { column, .. }
+            | SuccessRule::AtLeast { column, .. }
+            | SuccessRule::AtMost { column, .. } => column,
+        }
+    }
+
+    /// Success of one cell under the rule.
+    pub fn is_success(&self, cell: Option<&str>) -> Option<bool> {
+        let cell = cell?.trim();
+        if is_missing(cell) {
+            return None;
+        }
+        match self {
+            SuccessRule::Equals { values, .. } => {
+                Some(values.iter().any(|value| same_caseless(value.trim(), cell)))
+            }
+            SuccessRule::AtLeast { threshold, .. } => parse_number(cell).map(|x| x >= *threshold),
+            SuccessRule::AtMost { threshold, .. } => parse_number(cell).map(|x| x <= *threshold),
+        }
+    }
+
+    /// Success of each row of `dataset`.
+    pub fn apply(&self, dataset: &Dataset) -> Result<Vec<Option<bool>>, ImportError> {
+        let column = dataset
+            .column(self.column())
+            .ok_or_else(|| ImportError::UnknownColumn {
+                file: dataset.source.clone(),
+                column: self.column().to_string(),
+            })?;
+        Ok(column
+            .cells
+            .iter()
+            .map(|cell| self.is_success(cell.as_deref()))
+            .collect())
+    }
+}
+
+impl Column {
+    /// The cells as numbers; `None` where missing or not a number.
+    pub fn numeric(&self) -> Vec<Option<f64>> {
+        self.cells
+            .iter()
+            .map(|cell| cell.as_deref().and_then(parse_number))
+            .collect()
+    }
+
+    /// Sorted distinct non-missing values.
+    pub fn levels(&self) -> Vec<String> {
+        let mut levels: Vec<&str> = self.cells.iter().filter_map(|c| c.as_deref()).collect();
+        levels.sort_unstable();
+        levels.dedup();
+        levels.into_iter().map(str::to_string).collect()
+    }
+
+    /// Number of missing cells.
+    pub fn n_missing(&self) -> usize {
+        self.cells.iter().filter(|cell| cell.is_none()).count()
+    }
+}
+
+/// Equal ignoring case; cheap for ASCII, exact Unicode lower-casing otherwise.
+pub(crate) fn same_caseless(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
+}
+
+/// A finite number written the plain way (`12`, `-3.5`, `1e3`); `inf`/`nan` are not numbers here.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let first = text.as_bytes().first()?;
+    // Rust's parser accepts "inf", "NaN" and "infinity": words, not numbers, in a table.
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return None;
+    }
+    text.parse::<f64>().ok().filter(|x| x.is_finite())
+}

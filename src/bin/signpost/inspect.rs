@@ -1,10 +1,51 @@
-//! `signpost inspect` (being built).
+//! `signpost inspect FILE [--sheet NAME]`: reads a CSV/XLSX/XLS file and
+//! prints its rows, columns (type, role, missing), default success rule,
+//! import problems and data-quality report as JSON.
 
-use crate::common::{fail, CliError, Output};
+use std::path::PathBuf;
+
+use serde_json::json;
+use signpost::import::{import, quality_report, ReadOptions};
+
+use crate::common::{file_name, read_bytes, CliError, Output};
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The CSV, XLSX or XLS file to read.
+    pub file: PathBuf,
+    /// The sheet of a workbook to read (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+}
 
-pub fn run(_args: Args) -> Result<Output, CliError> {
-    fail("`signpost inspect` is not built yet")
+pub fn run(args: Args) -> Result<Output, CliError> {
+    let bytes = read_bytes(&args.file)?;
+    let source = file_name(&args.file);
+    let options = ReadOptions {
+        sheet: args.sheet,
+        ..ReadOptions::default()
+    };
+    let imported = import(&source, &bytes, &options)?;
+    let quality = quality_report(&imported.dataset);
+    let dataset = &imported.dataset;
+    let columns: Vec<serde_json::Value> = dataset
+        .columns
+        .iter()
+        .map(|column| {
+            json!({
+                "name": column.name,
+                "kind": column.kind,
+                "role": column.role,
+                "missing": column.n_missing(),
+            })
+        })
+        .collect();
+    Ok(Output::Json(json!({
+        "file": source,
+        "rows": dataset.n_rows,
+        "columns": columns,
+        "success_rule": dataset.success_rule,
+        "problems": imported.problems,
+        "quality": quality,
+    })))
 }
