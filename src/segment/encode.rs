@@ -56,15 +56,8 @@ pub(crate) fn cell(column: &Column, row_idx: usize) -> Option<&str> {
         .filter(|text| !text.is_empty())
 }
 
-/// A number as people write it: `1200`, `1,200`, ` 3.5 `. Anything else is missing.
-pub(crate) fn parse_number(text: &str) -> Option<f64> {
-    let text = text.trim();
-    let value = text
-        .parse::<f64>()
-        .ok()
-        .or_else(|| text.replace(',', "").parse::<f64>().ok())?;
-    value.is_finite().then_some(value)
-}
+/// Numbers are read as the import reads them (`Column::numeric`).
+pub(crate) use crate::import::parse_number;
 
 /// Reads one column as numbers or levels, by its kind.
 pub(crate) fn source(column: &Column, n_rows: usize) -> Result<Source, SegmentError> {
@@ -313,13 +306,5 @@ mod tests {
         let encoded = encode(&[source(&col, 30).unwrap()], 30);
         assert_eq!(encoded.features.len(), MAX_LEVELS + 1);
         assert_eq!(encoded.features.last().unwrap(), "city=(other)");
-    }
-
-    #[test]
-    fn parse_number_accepts_thousands_separators_only() {
-        assert_eq!(parse_number("1,200"), Some(1200.0));
-        assert_eq!(parse_number(" 3.5 "), Some(3.5));
-        assert_eq!(parse_number("abc"), None);
-        assert_eq!(parse_number("inf"), None);
     }
 }

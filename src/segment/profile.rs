@@ -2,7 +2,7 @@
 //! the success rate of each pathway within it, its pathway mix and the
 //! protected-column audit.
 
-use crate::import::{ColumnKind, Dataset, Role, SuccessRule};
+use crate::import::{ColumnKind, Dataset, Role};
 
 use super::encode::{cell, mean_sd, parse_number, positive_level, Source};
 use super::{AuditColumn, Direction, Distinction, LevelShare, PathwayOutcome, SegmentProfile};
@@ -112,38 +112,6 @@ fn distinctions(source: &Source, members: &[bool]) -> Vec<Distinction> {
     }
 }
 
-/// Success per row under the dataset's rule: `None` when the rule's column
-/// is missing for that row or the rule names no column of the dataset.
-pub(crate) fn success(dataset: &Dataset) -> Option<Vec<Option<bool>>> {
-    let rule = dataset.success_rule.as_ref()?;
-    let name = match rule {
-        SuccessRule::Equals { column, .. }
-        | SuccessRule::AtLeast { column, .. }
-        | SuccessRule::AtMost { column, .. } => column,
-    };
-    let column = dataset.columns.iter().find(|c| &c.name == name)?;
-    Some(
-        (0..dataset.n_rows)
-            .map(|row_idx| {
-                let text = cell(column, row_idx)?;
-                match rule {
-                    SuccessRule::Equals { values, .. } => Some(
-                        values
-                            .iter()
-                            .any(|value| value.trim().eq_ignore_ascii_case(text)),
-                    ),
-                    SuccessRule::AtLeast { threshold, .. } => {
-                        parse_number(text).map(|v| v >= *threshold)
-                    }
-                    SuccessRule::AtMost { threshold, .. } => {
-                        parse_number(text).map(|v| v <= *threshold)
-                    }
-                }
-            })
-            .collect(),
-    )
-}
-
 /// Everything the profiles need besides the assignments, computed once.
 pub(crate) struct Context<'a> {
     pub dataset: &'a Dataset,
@@ -168,7 +136,8 @@ impl<'a> Context<'a> {
             dataset,
             sources,
             pathway,
-            success: success(dataset),
+            // No rule (or a rule over a missing column): no success rates.
+            success: dataset.success().ok(),
         }
     }
 
