@@ -446,3 +446,36 @@ proptest! {
         }
     }
 }
+
+fn signpost(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_prints_k_silhouettes_and_profiles() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/iris.csv");
+    let out = signpost(&["segment", path, "--k-range", "2..4", "--seed", "7"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let k = json["k"].as_u64().unwrap() as usize;
+    assert_eq!(json["silhouettes"].as_array().unwrap().len(), 3);
+    let segments = json["segments"].as_array().unwrap();
+    assert_eq!(segments.len(), k);
+    let sizes: u64 = segments.iter().map(|s| s["size"].as_u64().unwrap()).sum();
+    assert_eq!(sizes, 150);
+    assert_eq!(json["simulator_groups"].as_array().unwrap().len(), k);
+}
+
+#[test]
+fn cli_refuses_bad_k_with_status_2() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/iris.csv");
+    let out = signpost(&["segment", path, "--k", "500"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("iris.csv") && stderr.contains("k = 500"), "{stderr}");
+    let out = signpost(&["segment", path, "--k-range", "eight"]);
+    assert_eq!(out.status.code(), Some(2));
+}
