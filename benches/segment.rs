@@ -16,7 +16,9 @@ const N_ROWS: usize = 20_000;
 fn data() -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     let mut columns: Vec<Column> = Vec::new();
-    let groups: Vec<usize> = (0..N_ROWS).map(|_| rng.gen_range(0..5u64) as usize).collect();
+    let groups: Vec<usize> = (0..N_ROWS)
+        .map(|_| rng.gen_range(0..5u64) as usize)
+        .collect();
     for c in 0..9 {
         let cells = groups
             .iter()
@@ -38,7 +40,11 @@ fn data() -> Dataset {
         let cells = groups
             .iter()
             .map(|&g| {
-                let level = if rng.gen::<f64>() < 0.6 { levels[g] } else { levels[rng.gen_range(0..6u64) as usize] };
+                let level = if rng.gen::<f64>() < 0.6 {
+                    levels[g]
+                } else {
+                    levels[rng.gen_range(0..6u64) as usize]
+                };
                 Some(format!("{level}{c}"))
             })
             .collect();
@@ -51,7 +57,16 @@ fn data() -> Dataset {
     }
     let cells = groups
         .iter()
-        .map(|&g| Some(if (g < 2) == (rng.gen::<f64>() < 0.8) { "yes" } else { "no" }.to_string()))
+        .map(|&g| {
+            Some(
+                if (g < 2) == (rng.gen::<f64>() < 0.8) {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .to_string(),
+            )
+        })
         .collect();
     columns.push(Column {
         name: "flag".to_string(),

@@ -333,14 +333,19 @@ pub enum SegmentError {
     #[error("{file} has no rows to segment; import a file with at least a few rows")]
     NoRows { file: String },
     #[error("there is no column called '{column}'; the columns are: {}", available.join(", "))]
-    UnknownColumn { column: String, available: Vec<String> },
+    UnknownColumn {
+        column: String,
+        available: Vec<String>,
+    },
     #[error("column '{column}' is {kind:?} and cannot be clustered on; choose numeric, ordinal, binary or categorical columns, or change its type")]
     UnusableColumn { column: String, kind: ColumnKind },
     #[error("column '{column}' is a protected characteristic: it is shown per segment as an audit and not clustered on; turn on \"include protected columns\" to cluster on it anyway")]
     ProtectedColumn { column: String },
     #[error("{file} has no numeric or categorical feature column to cluster on; mark at least one column as a feature, or choose the columns yourself")]
     NoColumns { file: String },
-    #[error("column '{column}' has no numbers in it; change its type to categorical or leave it out")]
+    #[error(
+        "column '{column}' has no numbers in it; change its type to categorical or leave it out"
+    )]
     NoNumbers { column: String },
     #[error("k = {k} is too small: segmenting needs at least 2 segments")]
     KTooSmall { k: usize },
@@ -361,7 +366,10 @@ pub fn segment(dataset: &Dataset, config: &SegmentConfig) -> Result<Segmentation
 }
 
 /// Segments with a config already checked against this dataset.
-pub fn segment_checked(dataset: &Dataset, valid: &ValidConfig) -> Result<Segmentation, SegmentError> {
+pub fn segment_checked(
+    dataset: &Dataset,
+    valid: &ValidConfig,
+) -> Result<Segmentation, SegmentError> {
     let n_rows = dataset.n_rows;
     let sources = valid
         .column_indices
@@ -373,7 +381,12 @@ pub fn segment_checked(dataset: &Dataset, valid: &ValidConfig) -> Result<Segment
     let x = &encoded.matrix;
 
     let distinct = encode::distinct_rows(x);
-    let ks: Vec<usize> = valid.ks.iter().copied().filter(|&k| k <= distinct).collect();
+    let ks: Vec<usize> = valid
+        .ks
+        .iter()
+        .copied()
+        .filter(|&k| k <= distinct)
+        .collect();
     if ks.is_empty() {
         let k = valid.ks.first().copied().unwrap_or(2);
         return Err(SegmentError::TooFewDistinctRows { distinct, k });
@@ -404,7 +417,9 @@ pub fn segment_checked(dataset: &Dataset, valid: &ValidConfig) -> Result<Segment
     let k = fit.centroids.len();
 
     let context = profile::Context::new(dataset, &sources);
-    let segments = (0..k).map(|index| context.profile(index, &fit.labels)).collect();
+    let segments = (0..k)
+        .map(|index| context.profile(index, &fit.labels))
+        .collect();
     let (pca, pca_explained) = picture(x, distances.rows(), &fit.labels)?;
 
     Ok(Segmentation {
@@ -424,7 +439,11 @@ pub fn segment_checked(dataset: &Dataset, valid: &ValidConfig) -> Result<Segment
 /// The first two principal components of the sampled rows (smartcore PCA).
 /// Each component's sign is fixed so its largest coordinate is positive, so
 /// the picture does not flip between runs of the decomposition.
-fn picture(x: &Matrix, rows: &[usize], labels: &[usize]) -> Result<(Vec<PcaPoint>, [f64; 2]), SegmentError> {
+fn picture(
+    x: &Matrix,
+    rows: &[usize],
+    labels: &[usize],
+) -> Result<(Vec<PcaPoint>, [f64; 2]), SegmentError> {
     let sample = x.select_rows(rows);
     let (m, d) = (sample.n_rows(), sample.n_cols());
     let n_components = d.min(2);
@@ -435,15 +454,18 @@ fn picture(x: &Matrix, rows: &[usize], labels: &[usize]) -> Result<(Vec<PcaPoint
             message: err.to_string(),
         };
         let dense = DenseMatrix::new(m, d, sample.as_slice().to_vec(), false).map_err(fail)?;
-        let pca = PCA::fit(&dense, PCAParameters::default().with_n_components(n_components))
-            .map_err(fail)?;
+        let pca = PCA::fit(
+            &dense,
+            PCAParameters::default().with_n_components(n_components),
+        )
+        .map_err(fail)?;
         let projected = pca.transform(&dense).map_err(fail)?;
         for c in 0..n_components {
             let column: Vec<f64> = (0..m).map(|r| *projected.get((r, c))).collect();
-            let flip = column
-                .iter()
-                .fold(0.0_f64, |best, v| if v.abs() > best.abs() { *v } else { best })
-                < 0.0;
+            let flip = column.iter().fold(
+                0.0_f64,
+                |best, v| if v.abs() > best.abs() { *v } else { best },
+            ) < 0.0;
             for (coord, v) in coords.iter_mut().zip(&column) {
                 coord[c] = if flip { -v } else { *v };
             }

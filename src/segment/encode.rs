@@ -85,7 +85,9 @@ pub(crate) fn source(column: &Column, n_rows: usize) -> Result<Source, SegmentEr
             let codes = (0..n_rows)
                 .map(|row_idx| {
                     cell(column, row_idx).and_then(|text| {
-                        levels.binary_search_by(|level| level.as_str().cmp(text)).ok()
+                        levels
+                            .binary_search_by(|level| level.as_str().cmp(text))
+                            .ok()
                     })
                 })
                 .collect();
@@ -227,9 +229,8 @@ pub(crate) fn encode(sources: &[Source], n_rows: usize) -> Encoded {
             data.push(column.get(row_idx).copied().unwrap_or(0.0));
         }
     }
-    let matrix = Matrix::new(n_rows, n_cols, data).unwrap_or_else(|| {
-        unreachable!("the matrix is built with n_rows * n_cols values")
-    });
+    let matrix = Matrix::new(n_rows, n_cols, data)
+        .unwrap_or_else(|| unreachable!("the matrix is built with n_rows * n_cols values"));
     Encoded { matrix, features }
 }
 
@@ -279,7 +280,11 @@ mod tests {
 
     #[test]
     fn categorical_is_one_hot_and_binary_is_zero_one() {
-        let housing = column("housing", ColumnKind::Categorical, &["own", "rent", "", "rent"]);
+        let housing = column(
+            "housing",
+            ColumnKind::Categorical,
+            &["own", "rent", "", "rent"],
+        );
         let support = column("support", ColumnKind::Binary, &["no", "yes", "yes", "no"]);
         let sources = vec![source(&housing, 4).unwrap(), source(&support, 4).unwrap()];
         let encoded = encode(&sources, 4);

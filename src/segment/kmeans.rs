@@ -131,12 +131,13 @@ fn lloyd(x: &Matrix, k: usize, rng: &mut ChaCha8Rng) -> Fit {
         let (mut means, mut sizes) = update(x, &labels, k);
         for c in 0..k {
             if sizes[c] == 0 {
-                let farthest = (0..n)
-                    .filter(|&row_idx| sizes[labels[row_idx]] > 1)
-                    .fold(None::<usize>, |best, row_idx| match best {
+                let farthest = (0..n).filter(|&row_idx| sizes[labels[row_idx]] > 1).fold(
+                    None::<usize>,
+                    |best, row_idx| match best {
                         Some(b) if distances[b] >= distances[row_idx] => Some(b),
                         _ => Some(row_idx),
-                    });
+                    },
+                );
                 if let Some(row_idx) = farthest {
                     sizes[labels[row_idx]] -= 1;
                     labels[row_idx] = c;
@@ -159,7 +160,11 @@ fn lloyd(x: &Matrix, k: usize, rng: &mut ChaCha8Rng) -> Fit {
 
 /// The best of `N_INIT` starts. Needs `2 <= k <= x.n_rows()`.
 pub(crate) fn fit(x: &Matrix, k: usize, rng: &mut ChaCha8Rng) -> Fit {
-    assert!(k >= 2 && k <= x.n_rows(), "k-means called with k = {k} on {} rows", x.n_rows());
+    assert!(
+        k >= 2 && k <= x.n_rows(),
+        "k-means called with k = {k} on {} rows",
+        x.n_rows()
+    );
     let mut best: Option<Fit> = None;
     for _ in 0..N_INIT {
         let fit = lloyd(x, k, rng);
@@ -196,7 +201,10 @@ fn relabel(fit: Fit) -> Fit {
     }
     Fit {
         labels: fit.labels.iter().map(|&l| new_label[l]).collect(),
-        centroids: order.iter().map(|&old| fit.centroids[old].clone()).collect(),
+        centroids: order
+            .iter()
+            .map(|&old| fit.centroids[old].clone())
+            .collect(),
         inertia: fit.inertia,
     }
 }
@@ -222,7 +230,13 @@ mod tests {
 
     #[test]
     fn four_points_two_pairs_oracle() {
-        let x = Matrix::from_rows(&[vec![0.0, 0.0], vec![0.0, 1.0], vec![10.0, 0.0], vec![10.0, 1.0]]).unwrap();
+        let x = Matrix::from_rows(&[
+            vec![0.0, 0.0],
+            vec![0.0, 1.0],
+            vec![10.0, 0.0],
+            vec![10.0, 1.0],
+        ])
+        .unwrap();
         let fit = fit(&x, 2, &mut ChaCha8Rng::seed_from_u64(1));
         assert_eq!(fit.labels[0], fit.labels[1]);
         assert_eq!(fit.labels[2], fit.labels[3]);
@@ -252,8 +266,13 @@ mod tests {
         let (x, _) = blobs(&[[0.0, 0.0], [8.0, 0.0], [0.0, 8.0]], 60, 2.0, 7);
         let ours = fit(&x, 3, &mut ChaCha8Rng::seed_from_u64(3));
         let dense = DenseMatrix::new(x.n_rows(), 2, x.as_slice().to_vec(), false).unwrap();
-        let params = KMeansParameters { k: 3, max_iter: 100, seed: Some(3) };
-        let model: KMeans<f64, usize, DenseMatrix<f64>, Vec<usize>> = KMeans::fit(&dense, params).unwrap();
+        let params = KMeansParameters {
+            k: 3,
+            max_iter: 100,
+            seed: Some(3),
+        };
+        let model: KMeans<f64, usize, DenseMatrix<f64>, Vec<usize>> =
+            KMeans::fit(&dense, params).unwrap();
         let theirs: Vec<usize> = model.predict(&dense).unwrap();
         // Same partition up to renaming: a bijection between labels.
         let mut map = [usize::MAX; 3];
@@ -272,7 +291,12 @@ mod tests {
 
     #[test]
     fn same_seed_same_fit() {
-        let (x, _) = blobs(&[[0.0, 0.0], [3.0, 0.0], [0.0, 3.0], [3.0, 3.0]], 40, 4.0, 11);
+        let (x, _) = blobs(
+            &[[0.0, 0.0], [3.0, 0.0], [0.0, 3.0], [3.0, 3.0]],
+            40,
+            4.0,
+            11,
+        );
         let a = fit(&x, 4, &mut ChaCha8Rng::seed_from_u64(9));
         let b = fit(&x, 4, &mut ChaCha8Rng::seed_from_u64(9));
         assert_eq!(a, b);

@@ -34,7 +34,11 @@ fn distinctions(source: &Source, members: &[bool]) -> Vec<Distinction> {
             }
             let (segment, _) = mean_sd(&within);
             let effect = (segment - overall) / sd;
-            let direction = if effect >= 0.0 { Direction::Higher } else { Direction::Lower };
+            let direction = if effect >= 0.0 {
+                Direction::Higher
+            } else {
+                Direction::Lower
+            };
             let word = match direction {
                 Direction::Higher => format!("high {}", humanise(name)),
                 Direction::Lower => format!("low {}", humanise(name)),
@@ -87,7 +91,11 @@ fn distinctions(source: &Source, members: &[bool]) -> Vec<Distinction> {
                     continue;
                 }
                 let effect = (segment - overall) / sd;
-                let direction = if effect >= 0.0 { Direction::Higher } else { Direction::Lower };
+                let direction = if effect >= 0.0 {
+                    Direction::Higher
+                } else {
+                    Direction::Lower
+                };
                 // For a categorical column, "more of level A" is the useful
                 // statement; "less of B" mostly mirrors it.
                 if !binary && direction == Direction::Lower {
@@ -168,7 +176,8 @@ impl<'a> Context<'a> {
                 success_rate: None,
             };
             for (row_idx, value) in values.iter().enumerate() {
-                if !members.get(row_idx).copied().unwrap_or(false) || value.as_ref() != Some(level) {
+                if !members.get(row_idx).copied().unwrap_or(false) || value.as_ref() != Some(level)
+                {
                     continue;
                 }
                 outcome.n += 1;
@@ -196,7 +205,12 @@ impl<'a> Context<'a> {
 
     fn audit(&self, members: &[bool]) -> Vec<AuditColumn> {
         let mut out = Vec::new();
-        for column in self.dataset.columns.iter().filter(|c| c.role == Role::Protected) {
+        for column in self
+            .dataset
+            .columns
+            .iter()
+            .filter(|c| c.role == Role::Protected)
+        {
             let n_rows = self.dataset.n_rows;
             let numeric = matches!(column.kind, ColumnKind::Numeric);
             let mut audit = AuditColumn {
@@ -230,10 +244,13 @@ impl<'a> Context<'a> {
                 let known_all = (0..n_rows).filter(|&r| cell(column, r).is_some()).count();
                 let known_within = size - missing;
                 for level in levels {
-                    let count_all = (0..n_rows).filter(|&r| cell(column, r) == Some(level)).count();
+                    let count_all = (0..n_rows)
+                        .filter(|&r| cell(column, r) == Some(level))
+                        .count();
                     let count_within = (0..n_rows)
                         .filter(|&r| {
-                            members.get(r).copied().unwrap_or(false) && cell(column, r) == Some(level)
+                            members.get(r).copied().unwrap_or(false)
+                                && cell(column, r) == Some(level)
                         })
                         .count();
                     audit.levels.push(LevelShare {

@@ -42,7 +42,13 @@ fn blobs(n_blobs: usize, per: usize, dims: usize, seed: u64) -> (Dataset, Vec<us
     let centres: Vec<Vec<f64>> = (0..n_blobs)
         .map(|b| {
             (0..dims)
-                .map(|d| if d == b % dims { 10.0 * (1 + b / dims) as f64 } else { 0.0 })
+                .map(|d| {
+                    if d == b % dims {
+                        10.0 * (1 + b / dims) as f64
+                    } else {
+                        0.0
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -60,7 +66,14 @@ fn blobs(n_blobs: usize, per: usize, dims: usize, seed: u64) -> (Dataset, Vec<us
     let columns = values
         .iter()
         .enumerate()
-        .map(|(d, v)| column(&format!("x{d}"), ColumnKind::Numeric, Role::Feature, numbers(v)))
+        .map(|(d, v)| {
+            column(
+                &format!("x{d}"),
+                ColumnKind::Numeric,
+                Role::Feature,
+                numbers(v),
+            )
+        })
         .collect();
     (dataset(columns), truth)
 }
@@ -151,7 +164,10 @@ fn seed_matters_on_data_without_structure() {
             segment(&data, &config).unwrap().assignments
         })
         .collect();
-    assert!(results.iter().any(|r| r != &results[0]), "the seed is not used");
+    assert!(
+        results.iter().any(|r| r != &results[0]),
+        "the seed is not used"
+    );
 }
 
 /// Two groups that differ on risk and housing; age and noise do not differ.
@@ -178,13 +194,43 @@ fn constructed() -> Dataset {
         completed.push(if i % 3 == 0 { "no" } else { "yes" });
     }
     let mut data = dataset(vec![
-        column("risk_score", ColumnKind::Numeric, Role::Feature, numbers(&risk)),
-        column("housing", ColumnKind::Categorical, Role::Feature, texts(&housing)),
+        column(
+            "risk_score",
+            ColumnKind::Numeric,
+            Role::Feature,
+            numbers(&risk),
+        ),
+        column(
+            "housing",
+            ColumnKind::Categorical,
+            Role::Feature,
+            texts(&housing),
+        ),
         column("age", ColumnKind::Numeric, Role::Feature, numbers(&age)),
-        column("has_support", ColumnKind::Binary, Role::Feature, texts(&support)),
-        column("gender", ColumnKind::Categorical, Role::Protected, texts(&gender)),
-        column("pathway", ColumnKind::Categorical, Role::Pathway, texts(&pathway)),
-        column("completed", ColumnKind::Binary, Role::Outcome, texts(&completed)),
+        column(
+            "has_support",
+            ColumnKind::Binary,
+            Role::Feature,
+            texts(&support),
+        ),
+        column(
+            "gender",
+            ColumnKind::Categorical,
+            Role::Protected,
+            texts(&gender),
+        ),
+        column(
+            "pathway",
+            ColumnKind::Categorical,
+            Role::Pathway,
+            texts(&pathway),
+        ),
+        column(
+            "completed",
+            ColumnKind::Binary,
+            Role::Outcome,
+            texts(&completed),
+        ),
     ]);
     data.success_rule = Some(SuccessRule::Equals {
         column: "completed".to_string(),
@@ -197,21 +243,47 @@ fn constructed() -> Dataset {
 fn profiles_name_the_distinguishing_columns() {
     let data = constructed();
     let result = segment(&data, &config(KChoice::Fixed(2))).unwrap();
-    assert_eq!(result.columns, ["risk_score", "housing", "age", "has_support"]);
+    assert_eq!(
+        result.columns,
+        ["risk_score", "housing", "age", "has_support"]
+    );
     let high = result
         .segments
         .iter()
         .find(|s| s.words.contains(&"high risk score".to_string()))
         .unwrap_or_else(|| panic!("no high-risk segment: {:?}", result.segments));
-    assert!(high.words.contains(&"housing: unstable".to_string()), "{:?}", high.words);
-    assert!(high.words.contains(&"has support: rarely yes".to_string()), "{:?}", high.words);
-    let low = result.segments.iter().find(|s| s.index != high.index).unwrap();
-    assert!(low.words.contains(&"low risk score".to_string()), "{:?}", low.words);
-    assert!(low.words.contains(&"housing: stable".to_string()), "{:?}", low.words);
+    assert!(
+        high.words.contains(&"housing: unstable".to_string()),
+        "{:?}",
+        high.words
+    );
+    assert!(
+        high.words.contains(&"has support: rarely yes".to_string()),
+        "{:?}",
+        high.words
+    );
+    let low = result
+        .segments
+        .iter()
+        .find(|s| s.index != high.index)
+        .unwrap();
+    assert!(
+        low.words.contains(&"low risk score".to_string()),
+        "{:?}",
+        low.words
+    );
+    assert!(
+        low.words.contains(&"housing: stable".to_string()),
+        "{:?}",
+        low.words
+    );
     for segment in &result.segments {
         // Age does not differ between the groups, and the protected column is
         // never a name.
-        assert!(segment.features.iter().all(|f| f.column != "age" && f.column != "gender"));
+        assert!(segment
+            .features
+            .iter()
+            .all(|f| f.column != "age" && f.column != "gender"));
         assert!(segment.name.starts_with(&segment.label));
     }
 }
@@ -245,7 +317,11 @@ fn success_rate_per_pathway_within_each_segment() {
     let success = data.success().unwrap();
     let pathway = data.column("pathway").unwrap();
     for segment in &result.segments {
-        let names: Vec<&str> = segment.pathways.iter().map(|p| p.pathway.as_str()).collect();
+        let names: Vec<&str> = segment
+            .pathways
+            .iter()
+            .map(|p| p.pathway.as_str())
+            .collect();
         assert_eq!(names, ["intensive", "light"]);
         for outcome in &segment.pathways {
             // Recount from the rows.
@@ -258,7 +334,10 @@ fn success_rate_per_pathway_within_each_segment() {
             let successes = rows.iter().filter(|&&r| success[r] == Some(true)).count();
             assert_eq!(outcome.n, rows.len());
             assert_eq!(outcome.successes, successes);
-            assert_eq!(outcome.success_rate, Some(successes as f64 / rows.len() as f64));
+            assert_eq!(
+                outcome.success_rate,
+                Some(successes as f64 / rows.len() as f64)
+            );
         }
     }
 }
@@ -282,7 +361,11 @@ fn simulator_groups_carry_segment_shares_and_pathway_mix() {
                     && data.column("pathway").unwrap().cells[r].as_deref() == Some("intensive")
             })
             .count();
-        let (_, share) = group.pathway_mix.iter().find(|(p, _)| p == "intensive").unwrap();
+        let (_, share) = group
+            .pathway_mix
+            .iter()
+            .find(|(p, _)| p == "intensive")
+            .unwrap();
         assert!((share - intensive as f64 / size as f64).abs() < 1e-12);
         assert_eq!(group.name, result.segments[index].name);
     }
@@ -296,10 +379,36 @@ fn bad_settings_get_clear_messages() {
         assert_eq!(err, expected);
         assert!(err.to_string().contains(words), "{err}");
     }
-    check(&data, config(KChoice::Fixed(500)), SegmentError::KTooLarge { k: 500, n_rows: 200 }, "smaller k");
-    check(&data, config(KChoice::Fixed(1)), SegmentError::KTooSmall { k: 1 }, "at least 2");
-    check(&data, config(KChoice::Range(5, 3)), SegmentError::EmptyRange { lo: 5, hi: 3 }, "2..8");
-    check(&data, config(KChoice::Range(300, 400)), SegmentError::KTooLarge { k: 300, n_rows: 200 }, "200 rows");
+    check(
+        &data,
+        config(KChoice::Fixed(500)),
+        SegmentError::KTooLarge {
+            k: 500,
+            n_rows: 200,
+        },
+        "smaller k",
+    );
+    check(
+        &data,
+        config(KChoice::Fixed(1)),
+        SegmentError::KTooSmall { k: 1 },
+        "at least 2",
+    );
+    check(
+        &data,
+        config(KChoice::Range(5, 3)),
+        SegmentError::EmptyRange { lo: 5, hi: 3 },
+        "2..8",
+    );
+    check(
+        &data,
+        config(KChoice::Range(300, 400)),
+        SegmentError::KTooLarge {
+            k: 300,
+            n_rows: 200,
+        },
+        "200 rows",
+    );
     let named = |names: &[&str]| SegmentConfig {
         columns: Some(names.iter().map(|n| n.to_string()).collect()),
         ..config(KChoice::Fixed(2))
@@ -308,35 +417,82 @@ fn bad_settings_get_clear_messages() {
     check(
         &data,
         named(&["risk"]),
-        SegmentError::UnknownColumn { column: "risk".into(), available },
+        SegmentError::UnknownColumn {
+            column: "risk".into(),
+            available,
+        },
         "risk_score",
     );
-    check(&data, named(&["gender"]), SegmentError::ProtectedColumn { column: "gender".into() }, "audit");
-    let notes = column("notes", ColumnKind::FreeText, Role::Feature, texts(&["a b", "c d", "e f"]));
-    let ids = column("id", ColumnKind::Identifier, Role::Id, texts(&["1", "2", "3"]));
+    check(
+        &data,
+        named(&["gender"]),
+        SegmentError::ProtectedColumn {
+            column: "gender".into(),
+        },
+        "audit",
+    );
+    let notes = column(
+        "notes",
+        ColumnKind::FreeText,
+        Role::Feature,
+        texts(&["a b", "c d", "e f"]),
+    );
+    let ids = column(
+        "id",
+        ColumnKind::Identifier,
+        Role::Id,
+        texts(&["1", "2", "3"]),
+    );
     let text_only = dataset(vec![notes, ids]);
     check(
         &text_only,
         config(KChoice::Fixed(2)),
-        SegmentError::NoColumns { file: "test.csv".into() },
+        SegmentError::NoColumns {
+            file: "test.csv".into(),
+        },
         "no numeric or categorical",
     );
     check(
         &text_only,
         named(&["notes"]),
-        SegmentError::UnusableColumn { column: "notes".into(), kind: ColumnKind::FreeText },
+        SegmentError::UnusableColumn {
+            column: "notes".into(),
+            kind: ColumnKind::FreeText,
+        },
         "cannot be clustered",
     );
-    let words = dataset(vec![column("n", ColumnKind::Numeric, Role::Feature, texts(&["x", "y", "z"]))]);
-    check(&words, config(KChoice::Fixed(2)), SegmentError::NoNumbers { column: "n".into() }, "no numbers");
-    let same = dataset(vec![column("n", ColumnKind::Numeric, Role::Feature, numbers(&[1.0, 1.0, 1.0, 2.0]))]);
+    let words = dataset(vec![column(
+        "n",
+        ColumnKind::Numeric,
+        Role::Feature,
+        texts(&["x", "y", "z"]),
+    )]);
+    check(
+        &words,
+        config(KChoice::Fixed(2)),
+        SegmentError::NoNumbers { column: "n".into() },
+        "no numbers",
+    );
+    let same = dataset(vec![column(
+        "n",
+        ColumnKind::Numeric,
+        Role::Feature,
+        numbers(&[1.0, 1.0, 1.0, 2.0]),
+    )]);
     check(
         &same,
         config(KChoice::Fixed(3)),
         SegmentError::TooFewDistinctRows { distinct: 2, k: 3 },
         "only 2 rows differ",
     );
-    check(&dataset(vec![]), config(KChoice::Fixed(2)), SegmentError::NoRows { file: "test.csv".into() }, "no rows");
+    check(
+        &dataset(vec![]),
+        config(KChoice::Fixed(2)),
+        SegmentError::NoRows {
+            file: "test.csv".into(),
+        },
+        "no rows",
+    );
 }
 
 #[test]
@@ -365,10 +521,19 @@ fn iris_segments_follow_the_species() {
         .unwrap()
         .cells
         .iter()
-        .map(|c| species.iter().position(|s| Some(s.as_str()) == c.as_deref()).unwrap())
+        .map(|c| {
+            species
+                .iter()
+                .position(|s| Some(s.as_str()) == c.as_deref())
+                .unwrap()
+        })
         .collect();
     for column in &mut data.columns {
-        column.role = if column.name == "target" { Role::Pathway } else { Role::Feature };
+        column.role = if column.name == "target" {
+            Role::Pathway
+        } else {
+            Role::Feature
+        };
     }
     let result = segment(&data, &config(KChoice::Fixed(3))).unwrap();
     assert_eq!(result.columns.len(), 4);
@@ -458,7 +623,11 @@ fn signpost(args: &[&str]) -> std::process::Output {
 fn cli_prints_k_silhouettes_and_profiles() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/iris.csv");
     let out = signpost(&["segment", path, "--k-range", "2..4", "--seed", "7"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let k = json["k"].as_u64().unwrap() as usize;
     assert_eq!(json["silhouettes"].as_array().unwrap().len(), 3);
@@ -475,7 +644,10 @@ fn cli_refuses_bad_k_with_status_2() {
     let out = signpost(&["segment", path, "--k", "500"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("iris.csv") && stderr.contains("k = 500"), "{stderr}");
+    assert!(
+        stderr.contains("iris.csv") && stderr.contains("k = 500"),
+        "{stderr}"
+    );
     let out = signpost(&["segment", path, "--k-range", "eight"]);
     assert_eq!(out.status.code(), Some(2));
 }

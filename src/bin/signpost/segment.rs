@@ -8,7 +8,7 @@ use serde_json::json;
 use signpost::import::{import, ReadOptions};
 use signpost::segment::{segment, KChoice, SegmentConfig, DEFAULT_K_RANGE, DEFAULT_SEED};
 
-use crate::common::{file_name, fail, read_bytes, CliError, Output};
+use crate::common::{fail, file_name, read_bytes, CliError, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
