@@ -20,6 +20,8 @@ use crate::model::matrix::Matrix;
 pub(crate) const N_INIT: usize = 3;
 /// Lloyd's iterations per start; real data converges long before.
 pub(crate) const MAX_ITER: usize = 100;
+/// Relative improvement of the inertia below which the iterations stop.
+pub(crate) const TOLERANCE: f64 = 1e-6;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Fit {
@@ -123,10 +125,18 @@ fn lloyd(x: &Matrix, k: usize, rng: &mut ChaCha8Rng) -> Fit {
     let mut next = vec![0usize; n];
     let mut distances = vec![0.0; n];
     let mut inertia = assign(x, &centroids, &mut next, &mut distances);
+    let mut previous = f64::INFINITY;
+    let mut repaired = false;
     for _ in 0..MAX_ITER {
-        if next == labels {
+        // Stop when no row moves, or when the inertia no longer improves by
+        // a relative `TOLERANCE` (on overlapping groups a few border rows can
+        // swap for dozens of rounds without changing the picture). After a
+        // repair the inertia may rise, so that round always goes on.
+        if next == labels || (!repaired && previous - inertia <= TOLERANCE * inertia) {
             break;
         }
+        previous = inertia;
+        repaired = false;
         labels.clone_from(&next);
         let (mut means, mut sizes) = update(x, &labels, k);
         for c in 0..k {
@@ -143,6 +153,7 @@ fn lloyd(x: &Matrix, k: usize, rng: &mut ChaCha8Rng) -> Fit {
                     labels[row_idx] = c;
                     sizes[c] = 1;
                     distances[row_idx] = 0.0;
+                    repaired = true;
                     (means, sizes) = update(x, &labels, k);
                 }
             }
