@@ -21,7 +21,7 @@ pub(crate) const N_INIT: usize = 3;
 /// Lloyd's iterations per start; real data converges long before.
 pub(crate) const MAX_ITER: usize = 100;
 /// Relative improvement of the inertia below which the iterations stop.
-pub(crate) const TOLERANCE: f64 = 1e-6;
+pub(crate) const TOLERANCE: f64 = 1e-4;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Fit {
