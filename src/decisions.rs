@@ -71,7 +71,10 @@ pub fn check(record: &DecisionRecord) -> Result<(), DecisionError> {
                 suggested: record.suggested.clone(),
             });
         };
-        let text_empty = record.reason_text.as_deref().is_none_or(|t| t.trim().is_empty());
+        let text_empty = record
+            .reason_text
+            .as_deref()
+            .is_none_or(|t| t.trim().is_empty());
         if reason == "Other" && text_empty {
             return Err(DecisionError::OtherNeedsText);
         }
@@ -130,7 +133,11 @@ pub fn summarise(log: &[DecisionRecord]) -> DecisionSummary {
         })
         .collect();
     let mut reasons: Vec<(String, usize)> = Vec::new();
-    for reason in log.iter().filter(|r| !r.followed()).filter_map(|r| r.reason.clone()) {
+    for reason in log
+        .iter()
+        .filter(|r| !r.followed())
+        .filter_map(|r| r.reason.clone())
+    {
         match reasons.iter_mut().find(|(r, _)| *r == reason) {
             Some((_, n)) => *n += 1,
             None => reasons.push((reason, 1)),
@@ -153,8 +160,19 @@ pub fn summarise(log: &[DecisionRecord]) -> DecisionSummary {
 pub fn to_csv(log: &[DecisionRecord]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record([
-        "id", "time", "referral", "suggested", "confidence", "alternative", "prediction_set",
-        "model_version", "decided", "followed", "reason", "reason_text", "outcome_success",
+        "id",
+        "time",
+        "referral",
+        "suggested",
+        "confidence",
+        "alternative",
+        "prediction_set",
+        "model_version",
+        "decided",
+        "followed",
+        "reason",
+        "reason_text",
+        "outcome_success",
     ]);
     for r in log {
         let _ = writer.write_record([
@@ -170,7 +188,8 @@ pub fn to_csv(log: &[DecisionRecord]) -> String {
             if r.followed() { "yes" } else { "no" }.to_string(),
             r.reason.clone().unwrap_or_default(),
             r.reason_text.clone().unwrap_or_default(),
-            r.outcome_success.map_or(String::new(), |s| if s { "yes" } else { "no" }.to_string()),
+            r.outcome_success
+                .map_or(String::new(), |s| if s { "yes" } else { "no" }.to_string()),
         ]);
     }
     writer
@@ -184,7 +203,12 @@ pub fn to_csv(log: &[DecisionRecord]) -> String {
 mod tests {
     use super::*;
 
-    fn record(suggested: &str, decided: &str, reason: Option<&str>, outcome: Option<bool>) -> DecisionRecord {
+    fn record(
+        suggested: &str,
+        decided: &str,
+        reason: Option<&str>,
+        outcome: Option<bool>,
+    ) -> DecisionRecord {
         DecisionRecord {
             id: 1,
             time: "2026-11-30T10:00:00Z".into(),
@@ -205,10 +229,22 @@ mod tests {
     #[test]
     fn an_override_needs_a_reason_and_other_needs_words() {
         assert_eq!(check(&record("A", "A", None, None)), Ok(()));
-        assert!(matches!(check(&record("A", "B", None, None)), Err(DecisionError::ReasonRequired { .. })));
-        assert_eq!(check(&record("A", "B", Some("Other"), None)), Err(DecisionError::OtherNeedsText));
-        assert_eq!(check(&record("A", "B", Some("Person's own preference"), None)), Ok(()));
-        assert_eq!(check(&record("A", " ", None, None)), Err(DecisionError::NoPathway));
+        assert!(matches!(
+            check(&record("A", "B", None, None)),
+            Err(DecisionError::ReasonRequired { .. })
+        ));
+        assert_eq!(
+            check(&record("A", "B", Some("Other"), None)),
+            Err(DecisionError::OtherNeedsText)
+        );
+        assert_eq!(
+            check(&record("A", "B", Some("Person's own preference"), None)),
+            Ok(())
+        );
+        assert_eq!(
+            check(&record("A", " ", None, None)),
+            Err(DecisionError::NoPathway)
+        );
     }
 
     #[test]

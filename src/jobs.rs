@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::import::{self, Dataset, Imported, ReadOptions};
 use crate::model::batch::{self, BatchResult};
 use crate::model::train::{self, TrainConfig, TrainedModel};
+use crate::segment::{self, SegmentConfig, Segmentation};
+use crate::sim::{self, RunConfig, Scenario, SimReport};
 
 /// A job for the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +25,16 @@ pub enum JobRequest {
         bytes: Vec<u8>,
         model: Box<TrainedModel>,
     },
+    /// Run the flow simulator on a scenario.
+    Simulate {
+        scenario: Box<Scenario>,
+        config: RunConfig,
+    },
+    /// Group the referral data with k-means.
+    Segment {
+        dataset: Box<Dataset>,
+        config: SegmentConfig,
+    },
     /// Train and validate the triage model.
     Train {
         dataset: Box<Dataset>,
@@ -36,6 +48,8 @@ pub enum JobResult {
     Imported(Imported),
     Trained(Box<TrainedModel>),
     Scored(BatchResult),
+    Simulated(Box<SimReport>),
+    Segmented(Box<Segmentation>),
 }
 
 /// What the worker sends back while and after it works.
@@ -84,6 +98,35 @@ pub fn run(request: JobRequest, progress: &mut dyn FnMut(JobUpdate)) -> JobUpdat
             };
             match batch::score(&model, &imported.dataset, true, &mut report) {
                 Ok(result) => JobUpdate::Done(Box::new(JobResult::Scored(result))),
+                Err(err) => JobUpdate::Failed(err.to_string()),
+            }
+        }
+        JobRequest::Simulate { scenario, config } => {
+            let checked = match scenario.check() {
+                Ok(checked) => checked,
+                Err(err) => return JobUpdate::Failed(err.to_string()),
+            };
+            let mut report = |done: usize, total: usize| {
+                progress(JobUpdate::Progress {
+                    stage: "Simulating".into(),
+                    done,
+                    total,
+                });
+                true
+            };
+            match sim::simulate(&checked, &config, &mut report) {
+                Ok(result) => JobUpdate::Done(Box::new(JobResult::Simulated(Box::new(result)))),
+                Err(err) => JobUpdate::Failed(err.to_string()),
+            }
+        }
+        JobRequest::Segment { dataset, config } => {
+            progress(JobUpdate::Progress {
+                stage: "Finding groups".into(),
+                done: 0,
+                total: 1,
+            });
+            match segment::segment(&dataset, &config) {
+                Ok(result) => JobUpdate::Done(Box::new(JobResult::Segmented(Box::new(result)))),
                 Err(err) => JobUpdate::Failed(err.to_string()),
             }
         }

@@ -13,6 +13,9 @@ use sha2::{Digest, Sha256};
 use crate::decisions::DecisionRecord;
 use crate::import::Dataset;
 use crate::model::train::TrainedModel;
+use crate::ranker::{Directory, PathwayTerms};
+use crate::segment::{SegmentConfig, Segmentation};
+use crate::sim::Scenario;
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -31,6 +34,14 @@ pub struct Workspace {
     pub model: Option<TrainedModel>,
     /// Every reviewed suggestion and the decision made.
     pub decisions: Vec<DecisionRecord>,
+    /// The service directory (with its gazetteer) the ranker uses.
+    pub directory: Option<Directory>,
+    /// Which directory terms deliver each triage pathway.
+    pub pathway_terms: Option<PathwayTerms>,
+    /// The simulator's baseline scenario (the what-if is kept in the URL).
+    pub scenario: Option<Scenario>,
+    /// The last segmentation and the settings that made it.
+    pub segmentation: Option<(SegmentConfig, Segmentation)>,
 }
 
 /// The seed of the built-in demo workspace.
@@ -46,6 +57,9 @@ pub fn demo(seed: u64) -> Workspace {
     Workspace {
         data: Some(crate::demo::referrals(&options)),
         origin: Some(format!("demo (seed {seed})")),
+        directory: Some(crate::ranker::demo_directory(seed)),
+        pathway_terms: Some(PathwayTerms::demo()),
+        scenario: Some(crate::sim::demo_scenario()),
         ..Workspace::default()
     }
 }
@@ -89,8 +103,8 @@ fn checksum(value: &serde_json::Value) -> String {
 
 /// Writes the export file (pretty JSON).
 pub fn export(workspace: &Workspace) -> Result<String, WorkspaceError> {
-    let value =
-        serde_json::to_value(workspace).map_err(|err| WorkspaceError::Serialize(err.to_string()))?;
+    let value = serde_json::to_value(workspace)
+        .map_err(|err| WorkspaceError::Serialize(err.to_string()))?;
     let envelope = Envelope {
         format: FORMAT.to_string(),
         version: u64::from(SCHEMA_VERSION),
@@ -103,10 +117,11 @@ pub fn export(workspace: &Workspace) -> Result<String, WorkspaceError> {
 /// Reads an export file. `file` is its name, used in messages.
 pub fn import(file: &str, text: &str) -> Result<Workspace, WorkspaceError> {
     let file = file.to_string();
-    let raw: serde_json::Value = serde_json::from_str(text).map_err(|err| WorkspaceError::NotJson {
-        file: file.clone(),
-        detail: err.to_string(),
-    })?;
+    let raw: serde_json::Value =
+        serde_json::from_str(text).map_err(|err| WorkspaceError::NotJson {
+            file: file.clone(),
+            detail: err.to_string(),
+        })?;
     if raw.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(WorkspaceError::WrongFormat { file });
     }
@@ -168,10 +183,16 @@ mod tests {
         let truncated = &good[..good.len() / 2];
         let newer = good.replace("\"version\":1", "\"version\":99");
         let cases: Vec<(&str, fn(&WorkspaceError) -> bool)> = vec![
-            (tampered.as_str(), |e| matches!(e, WorkspaceError::ChecksumMismatch { .. })),
+            (tampered.as_str(), |e| {
+                matches!(e, WorkspaceError::ChecksumMismatch { .. })
+            }),
             (truncated, |e| matches!(e, WorkspaceError::NotJson { .. })),
-            (newer.as_str(), |e| matches!(e, WorkspaceError::UnknownVersion { found: 99, .. })),
-            ("{\"a\":1}", |e| matches!(e, WorkspaceError::WrongFormat { .. })),
+            (newer.as_str(), |e| {
+                matches!(e, WorkspaceError::UnknownVersion { found: 99, .. })
+            }),
+            ("{\"a\":1}", |e| {
+                matches!(e, WorkspaceError::WrongFormat { .. })
+            }),
         ];
         for (text, expected) in cases {
             let err = import("ws.json", text).unwrap_err();

@@ -153,8 +153,17 @@ pub fn score(
 pub fn to_csv(result: &BatchResult) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record([
-        "row", "id", "suggested", "confidence", "alternative", "alternative_score",
-        "prediction_set_90", "flags", "reason_1", "reason_2", "reason_3",
+        "row",
+        "id",
+        "suggested",
+        "confidence",
+        "alternative",
+        "alternative_score",
+        "prediction_set_90",
+        "flags",
+        "reason_1",
+        "reason_2",
+        "reason_3",
     ]);
     for r in &result.rows {
         let reason = |k: usize| r.reasons.get(k).cloned().unwrap_or_default();
@@ -164,7 +173,8 @@ pub fn to_csv(result: &BatchResult) -> String {
             r.suggested.clone(),
             format!("{:.3}", r.confidence),
             r.alternative.clone().unwrap_or_default(),
-            r.alternative_score.map_or(String::new(), |s| format!("{s:.3}")),
+            r.alternative_score
+                .map_or(String::new(), |s| format!("{s:.3}")),
             r.prediction_set.join("; "),
             r.flags.join("; "),
             reason(0),
@@ -187,11 +197,19 @@ mod tests {
 
     #[test]
     fn every_row_is_scored_or_listed_and_missing_columns_are_refused() {
-        let history = referrals(&DemoOptions { rows: 400, seed: 3, truth: false });
+        let history = referrals(&DemoOptions {
+            rows: 400,
+            seed: 3,
+            truth: false,
+        });
         let mut config = TrainConfig::default();
         config.forest.n_trees = 20;
         let model = train(&history, &config).unwrap();
-        let mut new = referrals(&DemoOptions { rows: 30, seed: 9, truth: false });
+        let mut new = referrals(&DemoOptions {
+            rows: 30,
+            seed: 9,
+            truth: false,
+        });
         // Row 2 (index 0) loses every feature value: it cannot be scored.
         for column in new.columns.iter_mut() {
             if model.encoder.features.iter().any(|f| f.name == column.name) {
@@ -205,7 +223,9 @@ mod tests {
         assert_eq!(result.problems[0].row, 2);
         assert!(result.problems[0].message.contains("row 2"));
         assert!(calls > 0);
-        assert!(result.rows.iter().all(|r| r.reasons.len() == 3 && r.prediction_set.contains(&r.suggested) || !r.flags.is_empty()));
+        assert!(result.rows.iter().all(|r| r.reasons.len() == 3
+            && r.prediction_set.contains(&r.suggested)
+            || !r.flags.is_empty()));
         let csv = to_csv(&result);
         assert_eq!(csv.lines().count(), 30);
 

@@ -164,7 +164,11 @@ impl TrainedModel {
                     .filter(|v| now.is_none_or(|n| (n - v).abs() > 1e-9))
                     .map(|v| {
                         let size = now.map_or(1.0, |n| (n - v).abs() / span);
-                        let text = if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") };
+                        let text = if v.fract() == 0.0 {
+                            format!("{v:.0}")
+                        } else {
+                            format!("{v:.2}")
+                        };
                         (text, size)
                     })
                     .collect()
@@ -212,7 +216,14 @@ impl TrainedModel {
                     continue;
                 }
                 if leads(&with(inputs, name, &value)) {
-                    best = Some((size, Change { feature: name.clone(), from: current.clone(), to: value }));
+                    best = Some((
+                        size,
+                        Change {
+                            feature: name.clone(),
+                            from: current.clone(),
+                            to: value,
+                        },
+                    ));
                 }
             }
         }
@@ -223,7 +234,10 @@ impl TrainedModel {
         let mut best_pair: Option<(f64, Vec<Change>)> = None;
         for (i, &f) in changeable.iter().enumerate() {
             for &g in &changeable[i + 1..] {
-                let (nf, ng) = (&self.encoder.features[f].name, &self.encoder.features[g].name);
+                let (nf, ng) = (
+                    &self.encoder.features[f].name,
+                    &self.encoder.features[g].name,
+                );
                 let (cf, cg) = (value_of(inputs, nf), value_of(inputs, ng));
                 for (vf, sf) in self.candidates(f, cf.as_deref()) {
                     let once = with(inputs, nf, &vf);
@@ -236,8 +250,16 @@ impl TrainedModel {
                             best_pair = Some((
                                 size,
                                 vec![
-                                    Change { feature: nf.clone(), from: cf.clone(), to: vf.clone() },
-                                    Change { feature: ng.clone(), from: cg.clone(), to: vg },
+                                    Change {
+                                        feature: nf.clone(),
+                                        from: cf.clone(),
+                                        to: vf.clone(),
+                                    },
+                                    Change {
+                                        feature: ng.clone(),
+                                        from: cg.clone(),
+                                        to: vg,
+                                    },
                                 ],
                             ));
                         }
@@ -260,7 +282,11 @@ mod tests {
     fn model() -> &'static TrainedModel {
         static MODEL: OnceLock<TrainedModel> = OnceLock::new();
         MODEL.get_or_init(|| {
-            let data = referrals(&DemoOptions { rows: 600, seed: 7, truth: false });
+            let data = referrals(&DemoOptions {
+                rows: 600,
+                seed: 7,
+                truth: false,
+            });
             let mut config = TrainConfig::default();
             config.forest.n_trees = 30;
             train(&data, &config).expect("the demo trains")
@@ -270,9 +296,16 @@ mod tests {
     fn referral(values: &[u32]) -> Vec<(String, Option<String>)> {
         let yes_no = |v: u32| if v % 2 == 0 { "no" } else { "yes" }.to_string();
         let names = [
-            "risk_level", "housing_stable", "support_network_strength", "previous_service_completion",
-            "mental_health_needs", "substance_use_needs", "employment_needs", "crisis_indicators",
-            "ready_for_group_work", "months_since_last_service",
+            "risk_level",
+            "housing_stable",
+            "support_network_strength",
+            "previous_service_completion",
+            "mental_health_needs",
+            "substance_use_needs",
+            "employment_needs",
+            "crisis_indicators",
+            "ready_for_group_work",
+            "months_since_last_service",
         ];
         names
             .iter()
@@ -315,7 +348,11 @@ mod tests {
             assert!(pair[0].points.abs() >= pair[1].points.abs());
         }
         let first = &e.reasons[0];
-        let word = if first.points >= 0.0 { "toward" } else { "away from" };
+        let word = if first.points >= 0.0 {
+            "toward"
+        } else {
+            "away from"
+        };
         assert!(first.words.contains(word), "{}", first.words);
         assert!(m.explain(&inputs, "No such pathway").is_err());
     }
@@ -328,7 +365,9 @@ mod tests {
             let values: Vec<u32> = (0..10).map(|i| (seed * 7 + i * 13) % 97).collect();
             let inputs = referral(&values);
             let suggestion = m.suggest(&inputs).unwrap();
-            let Some(alternative) = suggestion.alternative.clone() else { continue };
+            let Some(alternative) = suggestion.alternative.clone() else {
+                continue;
+            };
             if let Some(cf) = m.counterfactual(&inputs, &alternative) {
                 found += 1;
                 assert!(!cf.changes.is_empty() && cf.changes.len() <= 2);
@@ -338,10 +377,18 @@ mod tests {
                     changed.retain(|(n, _)| n != &change.feature);
                     changed.push((change.feature.clone(), Some(change.to.clone())));
                 }
-                assert_eq!(m.suggest(&changed).unwrap().top, alternative, "{}", cf.words);
+                assert_eq!(
+                    m.suggest(&changed).unwrap().top,
+                    alternative,
+                    "{}",
+                    cf.words
+                );
                 assert!(cf.words.starts_with(&alternative));
             }
         }
-        assert!(found >= 6, "a counterfactual was found for only {found} of 12 referrals");
+        assert!(
+            found >= 6,
+            "a counterfactual was found for only {found} of 12 referrals"
+        );
     }
 }

@@ -119,6 +119,9 @@ pub fn App() -> Html {
             Screen::Triage => html! { <screens::triage::TriageScreen /> },
             Screen::Batch => html! { <screens::batch::BatchScreen /> },
             Screen::Decisions => html! { <screens::decisions::DecisionsScreen /> },
+            Screen::Directory => html! { <screens::directory::DirectoryScreen /> },
+            Screen::Segments => html! { <screens::segments::SegmentsScreen /> },
+            Screen::Simulator => html! { <screens::simulator::SimulatorScreen /> },
             Screen::Settings => html! { <screens::settings::SettingsScreen /> },
         }
     } else {

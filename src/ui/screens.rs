@@ -5,8 +5,11 @@
 pub mod batch;
 pub mod data;
 pub mod decisions;
+pub mod directory;
 pub mod model;
+pub mod segments;
 pub mod settings;
+pub mod simulator;
 pub mod start;
 pub mod triage;
 
@@ -18,18 +21,24 @@ pub enum Screen {
     Triage,
     Batch,
     Decisions,
+    Directory,
+    Segments,
+    Simulator,
     Settings,
 }
 
 impl Screen {
     /// The screens in navigation order.
-    pub const ALL: [Screen; 7] = [
+    pub const ALL: [Screen; 10] = [
         Screen::Start,
         Screen::Data,
         Screen::Model,
         Screen::Triage,
         Screen::Batch,
         Screen::Decisions,
+        Screen::Directory,
+        Screen::Segments,
+        Screen::Simulator,
         Screen::Settings,
     ];
 
@@ -41,6 +50,9 @@ impl Screen {
             Screen::Triage => "triage",
             Screen::Batch => "batch",
             Screen::Decisions => "decisions",
+            Screen::Directory => "directory",
+            Screen::Segments => "segments",
+            Screen::Simulator => "simulator",
             Screen::Settings => "settings",
         }
     }
@@ -53,6 +65,9 @@ impl Screen {
             Screen::Triage => "Triage",
             Screen::Batch => "Batch",
             Screen::Decisions => "Decisions",
+            Screen::Directory => "Directory",
+            Screen::Segments => "Segments",
+            Screen::Simulator => "Simulator",
             Screen::Settings => "Settings",
         }
     }
@@ -70,7 +85,5 @@ impl Screen {
 
 /// Moves to a screen by setting the URL fragment (the app listens for it).
 pub fn go(screen: Screen) {
-    let _ = gloo::utils::window()
-        .location()
-        .set_hash(screen.slug());
+    let _ = gloo::utils::window().location().set_hash(screen.slug());
 }

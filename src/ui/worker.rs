@@ -24,18 +24,26 @@ pub fn register() {
         return;
     };
     let reply_scope = scope.clone();
-    let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        let post = |update: &JobUpdate| {
-            if let Ok(text) = serde_json::to_string(update) {
-                let _ = reply_scope.post_message(&JsValue::from_str(&text));
-            }
-        };
-        let update = match event.data().as_string().map(|t| serde_json::from_str::<JobRequest>(&t)) {
-            Some(Ok(request)) => jobs::run(request, &mut |u| post(&u)),
-            _ => JobUpdate::Failed("the page sent the worker a message it does not understand; reload the page".into()),
-        };
-        post(&update);
-    });
+    let onmessage =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let post = |update: &JobUpdate| {
+                if let Ok(text) = serde_json::to_string(update) {
+                    let _ = reply_scope.post_message(&JsValue::from_str(&text));
+                }
+            };
+            let update = match event
+                .data()
+                .as_string()
+                .map(|t| serde_json::from_str::<JobRequest>(&t))
+            {
+                Some(Ok(request)) => jobs::run(request, &mut |u| post(&u)),
+                _ => JobUpdate::Failed(
+                    "the page sent the worker a message it does not understand; reload the page"
+                        .into(),
+                ),
+            };
+            post(&update);
+        });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     let _ = scope.post_message(&JsValue::from_str(READY));
@@ -49,27 +57,38 @@ pub struct JobRunner {
 
 impl JobRunner {
     /// Starts a worker and sends it `request`; `on_update` gets every update.
-    pub fn start(request: &JobRequest, on_update: yew::Callback<JobUpdate>) -> Result<JobRunner, String> {
+    pub fn start(
+        request: &JobRequest,
+        on_update: yew::Callback<JobUpdate>,
+    ) -> Result<JobRunner, String> {
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Classic);
-        let worker = web_sys::Worker::new_with_options(LOADER, &options)
-            .map_err(|_| "the background worker could not be started; reload the page".to_string())?;
+        let worker = web_sys::Worker::new_with_options(LOADER, &options).map_err(|_| {
+            "the background worker could not be started; reload the page".to_string()
+        })?;
         let text = serde_json::to_string(request).map_err(|err| err.to_string())?;
         let sender = worker.clone();
-        let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let data = event.data().as_string();
-            if data.as_deref() == Some(READY) {
-                if sender.post_message(&JsValue::from_str(&text)).is_err() {
-                    on_update.emit(JobUpdate::Failed("the job could not be sent to the background worker; reload the page".into()));
+        let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let data = event.data().as_string();
+                if data.as_deref() == Some(READY) {
+                    if sender.post_message(&JsValue::from_str(&text)).is_err() {
+                        on_update.emit(JobUpdate::Failed(
+                            "the job could not be sent to the background worker; reload the page"
+                                .into(),
+                        ));
+                    }
+                    return;
                 }
-                return;
-            }
-            let update = match data.map(|t| serde_json::from_str::<JobUpdate>(&t)) {
-                Some(Ok(update)) => update,
-                _ => JobUpdate::Failed("the background worker sent something unreadable; reload the page".into()),
-            };
-            on_update.emit(update);
-        });
+                let update = match data.map(|t| serde_json::from_str::<JobUpdate>(&t)) {
+                    Some(Ok(update)) => update,
+                    _ => JobUpdate::Failed(
+                        "the background worker sent something unreadable; reload the page".into(),
+                    ),
+                };
+                on_update.emit(update);
+            },
+        );
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         Ok(JobRunner {
             worker,

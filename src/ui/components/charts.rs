@@ -40,8 +40,16 @@ pub fn Bars(props: &BarsProps) -> Html {
         .map(|b| b.value.abs())
         .fold(0.0_f64, f64::max)
         .max(1e-12);
-    let zero = if props.signed { label_w + plot_w / 2.0 } else { label_w };
-    let scale = if props.signed { plot_w / 2.0 / max } else { plot_w / max };
+    let zero = if props.signed {
+        label_w + plot_w / 2.0
+    } else {
+        label_w
+    };
+    let scale = if props.signed {
+        plot_w / 2.0 / max
+    } else {
+        plot_w / max
+    };
     let summary = props
         .bars
         .iter()
@@ -95,7 +103,14 @@ pub struct HeatMapProps {
 /// the shade only repeats it.
 #[component]
 pub fn HeatMap(props: &HeatMapProps) -> Html {
-    let max = props.counts.iter().flatten().copied().max().unwrap_or(1).max(1);
+    let max = props
+        .counts
+        .iter()
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(1)
+        .max(1);
     html! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a narrow screen)">
             <table class="heatmap">
@@ -157,7 +172,11 @@ pub struct LinesProps {
 #[component]
 pub fn Lines(props: &LinesProps) -> Html {
     let (w, h, left, bottom, top, right) = (560.0, 260.0, 56.0, 40.0, 10.0, 150.0);
-    let all: Vec<(f64, f64)> = props.series.iter().flat_map(|s| s.points.iter().copied()).collect();
+    let all: Vec<(f64, f64)> = props
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().copied())
+        .collect();
     let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, 0.0_f64, f64::MIN);
     for (x, y) in &all {
         x0 = x0.min(*x);
@@ -179,7 +198,13 @@ pub fn Lines(props: &LinesProps) -> Html {
     }
     let px = move |x: f64| left + (x - x0) / (x1 - x0) * (w - left - right);
     let py = move |y: f64| h - bottom - (y - y0) / (y1 - y0) * (h - bottom - top);
-    let fmt = |v: f64| if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") };
+    let fmt = |v: f64| {
+        if v.abs() >= 100.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.2}")
+        }
+    };
     html! {
         <figure>
             <svg role="img" aria-label={format!("{}. {}", props.title, props.description)}

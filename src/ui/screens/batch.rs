@@ -24,7 +24,9 @@ pub fn BatchScreen() -> Html {
         Callback::from(move |r: Result<JobResult, String>| match r {
             Ok(JobResult::Scored(scored)) => result.set(Some(scored)),
             Ok(_) => {}
-            Err(message) => app.dispatch(Action::Notify(Notice::Error(format!("Nothing was scored. {message}")))),
+            Err(message) => app.dispatch(Action::Notify(Notice::Error(format!(
+                "Nothing was scored. {message}"
+            )))),
         })
     };
     let job = use_job(on_result);
@@ -41,13 +43,23 @@ pub fn BatchScreen() -> Html {
         let app = app.clone();
         let result = result.clone();
         Callback::from(move |event: Event| {
-            let Some(file) = files::from_input(&event).into_iter().next() else { return };
-            let (job, app, model, result) = (job.clone(), app.clone(), model.clone(), result.clone());
+            let Some(file) = files::from_input(&event).into_iter().next() else {
+                return;
+            };
+            let (job, app, model, result) =
+                (job.clone(), app.clone(), model.clone(), result.clone());
             spawn_local(async move {
                 match files::read(file).await {
                     Ok((name, bytes)) => {
                         result.set(None);
-                        job.start(JobRequest::Batch { name: name.clone(), bytes, model: Box::new(model) }, &format!("Scoring {name}"));
+                        job.start(
+                            JobRequest::Batch {
+                                name: name.clone(),
+                                bytes,
+                                model: Box::new(model),
+                            },
+                            &format!("Scoring {name}"),
+                        );
                     }
                     Err(message) => app.dispatch(Action::Notify(Notice::Error(message))),
                 }
@@ -59,7 +71,9 @@ pub fn BatchScreen() -> Html {
         let app = app.clone();
         Callback::from(move |_| {
             if let Some(r) = result.as_ref() {
-                if let Err(message) = files::download("signpost-suggestions.csv", "text/csv", &to_csv(r)) {
+                if let Err(message) =
+                    files::download("signpost-suggestions.csv", "text/csv", &to_csv(r))
+                {
                     app.dispatch(Action::Notify(Notice::Error(message)));
                 }
             }

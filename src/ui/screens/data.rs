@@ -30,11 +30,17 @@ const ROLES: [(Role, &str); 6] = [
 ];
 
 pub fn kind_label(kind: ColumnKind) -> &'static str {
-    KINDS.iter().find(|(k, _)| *k == kind).map_or("?", |(_, label)| label)
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("?", |(_, label)| label)
 }
 
 pub fn role_label(role: Role) -> &'static str {
-    ROLES.iter().find(|(r, _)| *r == role).map_or("?", |(_, label)| label)
+    ROLES
+        .iter()
+        .find(|(r, _)| *r == role)
+        .map_or("?", |(_, label)| label)
 }
 
 fn select_value(event: &Event) -> Option<String> {
@@ -178,7 +184,12 @@ fn SuccessRuleEditor(props: &DataProps) -> Html {
         .filter(|c| c.role == Role::Outcome)
         .map(|c| c.name.clone())
         .collect();
-    let column = use_state(|| current.as_ref().map(|r| r.column().to_string()).or_else(|| outcome_columns.first().cloned()));
+    let column = use_state(|| {
+        current
+            .as_ref()
+            .map(|r| r.column().to_string())
+            .or_else(|| outcome_columns.first().cloned())
+    });
     let comparison = use_state(|| match &current {
         Some(SuccessRule::AtLeast { .. }) => "at least".to_string(),
         Some(SuccessRule::AtMost { .. }) => "at most".to_string(),
@@ -186,22 +197,28 @@ fn SuccessRuleEditor(props: &DataProps) -> Html {
     });
     let value = use_state(|| match &current {
         Some(SuccessRule::Equals { values, .. }) => values.join(", "),
-        Some(SuccessRule::AtLeast { threshold, .. } | SuccessRule::AtMost { threshold, .. }) => threshold.to_string(),
+        Some(SuccessRule::AtLeast { threshold, .. } | SuccessRule::AtMost { threshold, .. }) => {
+            threshold.to_string()
+        }
         None => String::new(),
     });
     let error = use_state(|| None::<String>);
 
     let summary = match &current {
-        Some(rule) => match data.success() {
-            Ok(success) => {
-                let known = success.iter().filter(|s| s.is_some()).count();
-                let yes = success.iter().filter(|s| **s == Some(true)).count();
-                format!("Success when {}: {yes} of {known} referrals with a known outcome ({:.0}%).", rule_words(rule),
+        Some(rule) => {
+            match data.success() {
+                Ok(success) => {
+                    let known = success.iter().filter(|s| s.is_some()).count();
+                    let yes = success.iter().filter(|s| **s == Some(true)).count();
+                    format!("Success when {}: {yes} of {known} referrals with a known outcome ({:.0}%).", rule_words(rule),
                     if known == 0 { 0.0 } else { yes as f64 * 100.0 / known as f64 })
+                }
+                Err(err) => err.to_string(),
             }
-            Err(err) => err.to_string(),
-        },
-        None => "No success rule yet: choose the outcome column and what counts as success.".to_string(),
+        }
+        None => {
+            "No success rule yet: choose the outcome column and what counts as success.".to_string()
+        }
     };
 
     let apply = {
@@ -213,13 +230,20 @@ fn SuccessRuleEditor(props: &DataProps) -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let Some(column) = (*column).clone() else {
-                error.set(Some("Choose an outcome column first (set a column's role to \"outcome\" above).".into()));
+                error.set(Some(
+                    "Choose an outcome column first (set a column's role to \"outcome\" above)."
+                        .into(),
+                ));
                 return;
             };
             let text = value.trim().to_string();
             let rule = match comparison.as_str() {
                 "is one of" => {
-                    let values: Vec<String> = text.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+                    let values: Vec<String> = text
+                        .split(',')
+                        .map(|v| v.trim().to_string())
+                        .filter(|v| !v.is_empty())
+                        .collect();
                     if values.is_empty() {
                         error.set(Some("Type the value(s) that mean success, separated by commas (for example: yes).".into()));
                         return;
@@ -227,10 +251,14 @@ fn SuccessRuleEditor(props: &DataProps) -> Html {
                     SuccessRule::Equals { column, values }
                 }
                 other => match crate::import::parse_number(&text) {
-                    Some(threshold) if other == "at least" => SuccessRule::AtLeast { column, threshold },
+                    Some(threshold) if other == "at least" => {
+                        SuccessRule::AtLeast { column, threshold }
+                    }
                     Some(threshold) => SuccessRule::AtMost { column, threshold },
                     None => {
-                        error.set(Some(format!("'{text}' is not a number; type a threshold such as 2 or 0.5.")));
+                        error.set(Some(format!(
+                            "'{text}' is not a number; type a threshold such as 2 or 0.5."
+                        )));
                         return;
                     }
                 },
@@ -254,7 +282,10 @@ fn SuccessRuleEditor(props: &DataProps) -> Html {
     let on_value = {
         let value = value.clone();
         Callback::from(move |event: InputEvent| {
-            if let Some(v) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            if let Some(v) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
                 value.set(v.value());
             }
         })

@@ -21,7 +21,9 @@ pub fn DecisionsScreen() -> Html {
         let app = app.clone();
         let log = log.clone();
         Callback::from(move |_| {
-            if let Err(message) = files::download("signpost-decisions.csv", "text/csv", &to_csv(&log)) {
+            if let Err(message) =
+                files::download("signpost-decisions.csv", "text/csv", &to_csv(&log))
+            {
                 app.dispatch(Action::Notify(Notice::Error(message)));
             }
         })
@@ -36,7 +38,11 @@ pub fn DecisionsScreen() -> Html {
             })))
         })
     };
-    let outcome_text = |o: Option<(f64, usize)>| o.map_or("no outcomes yet".to_string(), |(r, n)| format!("{} of {n} with a known outcome", pct(r)));
+    let outcome_text = |o: Option<(f64, usize)>| {
+        o.map_or("no outcomes yet".to_string(), |(r, n)| {
+            format!("{} of {n} with a known outcome", pct(r))
+        })
+    };
     html! {
         <section aria-labelledby="decisions-title">
             <h1 id="decisions-title">{ "Decisions" }</h1>

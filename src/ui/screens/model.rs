@@ -34,7 +34,10 @@ fn checked(event: &Event) -> bool {
 
 fn value_of(event: &Event) -> String {
     let target = event.target();
-    if let Some(select) = target.clone().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+    if let Some(select) = target
+        .clone()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+    {
         return select.value();
     }
     target
@@ -48,7 +51,12 @@ fn candidate_features(data: &Dataset) -> Vec<(String, bool)> {
     data.columns
         .iter()
         .filter(|c| matches!(c.role, Role::Feature | Role::Protected))
-        .map(|c| (c.name.clone(), c.role == Role::Protected || is_protected_name(&c.name)))
+        .map(|c| {
+            (
+                c.name.clone(),
+                c.role == Role::Protected || is_protected_name(&c.name),
+            )
+        })
         .collect()
 }
 
@@ -89,7 +97,13 @@ fn Trainer(props: &TrainerProps) -> Html {
     let balanced = use_state(|| true);
     let chosen = {
         let candidates = candidates.clone();
-        use_state(move || candidates.iter().filter(|(_, protected)| !protected).map(|(n, _)| n.clone()).collect::<Vec<_>>())
+        use_state(move || {
+            candidates
+                .iter()
+                .filter(|(_, protected)| !protected)
+                .map(|(n, _)| n.clone())
+                .collect::<Vec<_>>()
+        })
     };
     let pending_protected = use_state(|| None::<String>);
 
@@ -99,7 +113,9 @@ fn Trainer(props: &TrainerProps) -> Html {
             Ok(JobResult::Trained(model)) => {
                 let verdict = model.report.verdict.clone();
                 app.dispatch(Action::Update(Box::new(move |ws| ws.model = Some(*model))));
-                app.dispatch(Action::Notify(Notice::Info(format!("The model is trained. {verdict}"))));
+                app.dispatch(Action::Notify(Notice::Info(format!(
+                    "The model is trained. {verdict}"
+                ))));
             }
             Ok(_) => {}
             Err(message) => app.dispatch(Action::Notify(Notice::Error(message))),
@@ -110,12 +126,20 @@ fn Trainer(props: &TrainerProps) -> Html {
     let train = {
         let job = job.clone();
         let data = props.data.clone();
-        let (mode, trees, depth, balanced, chosen) = (mode.clone(), trees.clone(), depth.clone(), balanced.clone(), chosen.clone());
+        let (mode, trees, depth, balanced, chosen) = (
+            mode.clone(),
+            trees.clone(),
+            depth.clone(),
+            balanced.clone(),
+            chosen.clone(),
+        );
         let app = app.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if chosen.is_empty() {
-                app.dispatch(Action::Notify(Notice::Error("Choose at least one feature to learn from.".into())));
+                app.dispatch(Action::Notify(Notice::Error(
+                    "Choose at least one feature to learn from.".into(),
+                )));
                 return;
             }
             let mut config = TrainConfig {
@@ -126,7 +150,11 @@ fn Trainer(props: &TrainerProps) -> Html {
             };
             config.forest.n_trees = *trees;
             config.forest.max_depth = *depth;
-            config.forest.class_weight = if *balanced { ClassWeight::Balanced } else { ClassWeight::None };
+            config.forest.class_weight = if *balanced {
+                ClassWeight::Balanced
+            } else {
+                ClassWeight::None
+            };
             // Protected columns the user confirmed become features for this model.
             let mut dataset = data.clone();
             for column in dataset.columns.iter_mut() {
@@ -135,7 +163,10 @@ fn Trainer(props: &TrainerProps) -> Html {
                 }
             }
             job.start(
-                JobRequest::Train { dataset: Box::new(dataset), config: Box::new(config) },
+                JobRequest::Train {
+                    dataset: Box::new(dataset),
+                    config: Box::new(config),
+                },
                 "Training and validating the model",
             );
         })
@@ -285,14 +316,24 @@ fn Report(props: &ReportProps) -> Html {
     let model = &props.model;
     let report = &model.report;
     let m = &report.metrics;
-    let verdict_class = if report.weak { "banner weak" } else { "banner good" };
-    let verdict_tag = if report.weak { "Weak model" } else { "Good enough to support decisions" };
+    let verdict_class = if report.weak {
+        "banner weak"
+    } else {
+        "banner good"
+    };
+    let verdict_tag = if report.weak {
+        "Weak model"
+    } else {
+        "Good enough to support decisions"
+    };
 
     let export = {
         let model = model.clone();
         let app = app.clone();
         Callback::from(move |_| {
-            if let Err(message) = files::download("signpost-model.json", "application/json", &model.to_json()) {
+            if let Err(message) =
+                files::download("signpost-model.json", "application/json", &model.to_json())
+            {
                 app.dispatch(Action::Notify(Notice::Error(message)));
             }
         })
@@ -300,18 +341,23 @@ fn Report(props: &ReportProps) -> Html {
     let on_import = {
         let app = app.clone();
         Callback::from(move |event: Event| {
-            let Some(file) = files::from_input(&event).into_iter().next() else { return };
+            let Some(file) = files::from_input(&event).into_iter().next() else {
+                return;
+            };
             let app = app.clone();
             spawn_local(async move {
                 let result = files::read(file).await.and_then(|(name, bytes)| {
-                    TrainedModel::from_json(&String::from_utf8_lossy(&bytes)).map_err(|err| format!("{name}: {err}"))
+                    TrainedModel::from_json(&String::from_utf8_lossy(&bytes))
+                        .map_err(|err| format!("{name}: {err}"))
                 });
                 match result {
                     Ok(model) => {
                         app.dispatch(Action::Update(Box::new(move |ws| ws.model = Some(model))));
                         app.dispatch(Action::Notify(Notice::Info("Imported the model.".into())));
                     }
-                    Err(message) => app.dispatch(Action::Notify(Notice::Error(format!("The model was not imported; the current one is unchanged. {message}")))),
+                    Err(message) => app.dispatch(Action::Notify(Notice::Error(format!(
+                        "The model was not imported; the current one is unchanged. {message}"
+                    )))),
                 }
             });
         })
@@ -321,15 +367,34 @@ fn Report(props: &ReportProps) -> Html {
         <tr><th scope="row">{ &p.pathway }</th><td class="num">{ pct(p.precision) }</td><td class="num">{ pct(p.recall) }</td>
             <td class="num">{ pct(p.f1) }</td><td class="num">{ p.support }</td></tr>
     });
-    let importance: Vec<Bar> = report.importance.iter().map(|i| Bar {
-        label: i.feature.clone(),
-        value: i.importance,
-        text: format!("{:+.1} points", i.importance * 100.0),
-    }).collect();
-    let curve = |bins: &[crate::model::metrics::ReliabilityBin]| bins.iter().filter(|b| b.count > 0).map(|b| (b.predicted, b.observed)).collect::<Vec<_>>();
+    let importance: Vec<Bar> = report
+        .importance
+        .iter()
+        .map(|i| Bar {
+            label: i.feature.clone(),
+            value: i.importance,
+            text: format!("{:+.1} points", i.importance * 100.0),
+        })
+        .collect();
+    let curve = |bins: &[crate::model::metrics::ReliabilityBin]| {
+        bins.iter()
+            .filter(|b| b.count > 0)
+            .map(|b| (b.predicted, b.observed))
+            .collect::<Vec<_>>()
+    };
     let reliability = vec![
-        Series { name: "before calibration".into(), points: curve(&report.reliability_before), colour: STYLES[1].0, dash: STYLES[1].1 },
-        Series { name: "after calibration".into(), points: curve(&report.reliability_after), colour: STYLES[0].0, dash: STYLES[0].1 },
+        Series {
+            name: "before calibration".into(),
+            points: curve(&report.reliability_before),
+            colour: STYLES[1].0,
+            dash: STYLES[1].1,
+        },
+        Series {
+            name: "after calibration".into(),
+            points: curve(&report.reliability_after),
+            colour: STYLES[0].0,
+            dash: STYLES[0].1,
+        },
     ];
     let modes = report.modes.iter().map(|mr| html! {
         <tr>

@@ -19,7 +19,9 @@ pub fn SettingsScreen() -> Html {
         Callback::from(move |_| {
             let result = workspace::export(&app.workspace)
                 .map_err(|err| err.to_string())
-                .and_then(|text| files::download("signpost-workspace.json", "application/json", &text));
+                .and_then(|text| {
+                    files::download("signpost-workspace.json", "application/json", &text)
+                });
             if let Err(message) = result {
                 app.dispatch(Action::Notify(Notice::Error(message)));
             }
@@ -35,12 +37,16 @@ pub fn SettingsScreen() -> Html {
             let app = app.clone();
             spawn_local(async move {
                 let result = files::read(file).await.and_then(|(name, bytes)| {
-                    workspace::import(&name, &String::from_utf8_lossy(&bytes)).map_err(|err| err.to_string())
+                    workspace::import(&name, &String::from_utf8_lossy(&bytes))
+                        .map_err(|err| err.to_string())
                 });
                 match result {
                     Ok(workspace) => app.dispatch(Action::Replace {
                         workspace,
-                        notice: Notice::Info("Imported the workspace file; it replaced the previous workspace.".into()),
+                        notice: Notice::Info(
+                            "Imported the workspace file; it replaced the previous workspace."
+                                .into(),
+                        ),
                     }),
                     Err(message) => app.dispatch(Action::Notify(Notice::Error(format!(
                         "Your workspace is unchanged. {message}"
@@ -66,7 +72,9 @@ pub fn SettingsScreen() -> Html {
             let app = app.clone();
             spawn_local(async move {
                 let notice = match storage::clear().await {
-                    Ok(()) => Notice::Info("All Signpost data was deleted from this browser.".into()),
+                    Ok(()) => {
+                        Notice::Info("All Signpost data was deleted from this browser.".into())
+                    }
                     Err(message) => Notice::Error(message),
                 };
                 app.dispatch(Action::Replace {

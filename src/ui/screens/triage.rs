@@ -22,10 +22,16 @@ fn pct(x: f64) -> String {
 
 fn target_value(event: &Event) -> String {
     let target = event.target();
-    if let Some(select) = target.clone().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+    if let Some(select) = target
+        .clone()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+    {
         return select.value();
     }
-    if let Some(area) = target.clone().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+    if let Some(area) = target
+        .clone()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    {
         return area.value();
     }
     target
@@ -40,8 +46,20 @@ fn target_value(event: &Event) -> String {
 fn check_inputs(model: &TrainedModel, inputs: &Inputs) -> Vec<String> {
     let mut problems = Vec::new();
     for feature in &model.encoder.features {
-        let value = inputs.iter().find(|(n, _)| *n == feature.name).and_then(|(_, v)| v.clone());
-        if let (Encoding::Number { min, max, date: false, .. }, Some(text)) = (&feature.encoding, value) {
+        let value = inputs
+            .iter()
+            .find(|(n, _)| *n == feature.name)
+            .and_then(|(_, v)| v.clone());
+        if let (
+            Encoding::Number {
+                min,
+                max,
+                date: false,
+                ..
+            },
+            Some(text),
+        ) = (&feature.encoding, value)
+        {
             match text.trim().parse::<f64>() {
                 Err(_) => problems.push(format!("{}: '{text}' is not a number; type a number such as {min}.", feature.name)),
                 Ok(x) if x < min - (max - min) || x > max + (max - min) => problems.push(format!(
@@ -92,7 +110,14 @@ fn Triage(props: &TriageProps) -> Html {
     let model = &props.model;
     let inputs = {
         let model = model.clone();
-        use_state(move || model.encoder.features.iter().map(|f| (f.name.clone(), None)).collect::<Inputs>())
+        use_state(move || {
+            model
+                .encoder
+                .features
+                .iter()
+                .map(|f| (f.name.clone(), None))
+                .collect::<Inputs>()
+        })
     };
     let referral = use_state(|| None::<String>);
     let problems = use_state(Vec::<String>::new);
@@ -123,20 +148,38 @@ fn Triage(props: &TriageProps) -> Html {
         let row_text = row_text.clone();
         let model = model.clone();
         Callback::from(move |_| {
-            let Some(data) = app.workspace.data.as_ref() else { return };
+            let Some(data) = app.workspace.data.as_ref() else {
+                return;
+            };
             // Rows are numbered as a spreadsheet numbers them (header = row 1).
             match row_text.trim().parse::<usize>() {
                 Ok(row) if row >= 2 && row - 2 < data.n_rows => {
                     let row_idx = row - 2;
-                    let value = |name: &str| data.column(name).and_then(|c| c.cells.get(row_idx).cloned().flatten());
-                    inputs.set(model.encoder.features.iter().map(|f| (f.name.clone(), value(&f.name))).collect());
-                    let id = data.columns.iter().find(|c| c.role == crate::import::Role::Id)
+                    let value = |name: &str| {
+                        data.column(name)
+                            .and_then(|c| c.cells.get(row_idx).cloned().flatten())
+                    };
+                    inputs.set(
+                        model
+                            .encoder
+                            .features
+                            .iter()
+                            .map(|f| (f.name.clone(), value(&f.name)))
+                            .collect(),
+                    );
+                    let id = data
+                        .columns
+                        .iter()
+                        .find(|c| c.role == crate::import::Role::Id)
                         .and_then(|c| c.cells.get(row_idx).cloned().flatten());
                     referral.set(id.or(Some(format!("row {row}"))));
                     problems.set(Vec::new());
                     outcome.set(None);
                 }
-                _ => problems.set(vec![format!("Type a row number between 2 and {} (row 1 is the header).", data.n_rows + 1)]),
+                _ => problems.set(vec![format!(
+                    "Type a row number between 2 and {} (row 1 is the header).",
+                    data.n_rows + 1
+                )]),
             }
         })
     };
@@ -158,7 +201,10 @@ fn Triage(props: &TriageProps) -> Html {
             match model.suggest(&inputs) {
                 Ok(suggestion) => {
                     let explanation = model.explain(&inputs, &suggestion.top).ok();
-                    let counterfactual = suggestion.alternative.as_ref().and_then(|alt| model.counterfactual(&inputs, alt));
+                    let counterfactual = suggestion
+                        .alternative
+                        .as_ref()
+                        .and_then(|alt| model.counterfactual(&inputs, alt));
                     problems.set(Vec::new());
                     outcome.set(Some(Outcome {
                         inputs: (*inputs).clone(),
@@ -215,7 +261,10 @@ fn Triage(props: &TriageProps) -> Html {
     let on_row_text = {
         let row_text = row_text.clone();
         Callback::from(move |event: InputEvent| {
-            if let Some(input) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            if let Some(input) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
                 row_text.set(input.value());
             }
         })
@@ -274,34 +323,78 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
     let model = &props.model;
     let o = &props.outcome;
     let s = &o.suggestion;
-    let confidence = s.probabilities.iter().find(|(p, _)| *p == s.top).map_or(0.0, |(_, c)| *c);
-    let alt_score = s.alternative.as_ref().and_then(|a| s.probabilities.iter().find(|(p, _)| p == a)).map(|(_, c)| *c);
+    let confidence = s
+        .probabilities
+        .iter()
+        .find(|(p, _)| *p == s.top)
+        .map_or(0.0, |(_, c)| *c);
+    let alt_score = s
+        .alternative
+        .as_ref()
+        .and_then(|a| s.probabilities.iter().find(|(p, _)| p == a))
+        .map(|(_, c)| *c);
     let decided = use_state(|| s.top.clone());
     let reason = use_state(String::new);
     let reason_text = use_state(String::new);
     let error = use_state(|| None::<String>);
     let recorded = use_state(|| None::<u64>);
 
-    let score_bars: Vec<Bar> = s.probabilities.iter().map(|(p, c)| Bar {
-        label: p.clone(),
-        value: *c,
-        text: if s.prediction_set.contains(p) { format!("{} (in the 90% set)", pct(*c)) } else { pct(*c) },
-    }).collect();
-    let reason_bars: Vec<Bar> = o.explanation.as_ref().map(|e| e.reasons.iter().map(|r| Bar {
-        label: format!("{} = {}", r.feature.replace('_', " "), r.value.clone().unwrap_or_else(|| "missing".into())),
-        value: r.points,
-        text: format!("{:+.1} points", r.points),
-    }).collect()).unwrap_or_default();
+    let score_bars: Vec<Bar> = s
+        .probabilities
+        .iter()
+        .map(|(p, c)| Bar {
+            label: p.clone(),
+            value: *c,
+            text: if s.prediction_set.contains(p) {
+                format!("{} (in the 90% set)", pct(*c))
+            } else {
+                pct(*c)
+            },
+        })
+        .collect();
+    let reason_bars: Vec<Bar> = o
+        .explanation
+        .as_ref()
+        .map(|e| {
+            e.reasons
+                .iter()
+                .map(|r| Bar {
+                    label: format!(
+                        "{} = {}",
+                        r.feature.replace('_', " "),
+                        r.value.clone().unwrap_or_else(|| "missing".into())
+                    ),
+                    value: r.points,
+                    text: format!("{:+.1} points", r.points),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
 
     let record = {
         let app = app.clone();
-        let (decided, reason, reason_text, error, recorded) = (decided.clone(), reason.clone(), reason_text.clone(), error.clone(), recorded.clone());
+        let (decided, reason, reason_text, error, recorded) = (
+            decided.clone(),
+            reason.clone(),
+            reason_text.clone(),
+            error.clone(),
+            recorded.clone(),
+        );
         let o = o.clone();
-        let model_version = format!("{} ({} mode, fingerprint {:016x})", model.card.date, model.mode.name(), model.forest.fingerprint());
+        let model_version = format!(
+            "{} ({} mode, fingerprint {:016x})",
+            model.card.date,
+            model.mode.name(),
+            model.forest.fingerprint()
+        );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let s = &o.suggestion;
-            let confidence = s.probabilities.iter().find(|(p, _)| *p == s.top).map_or(0.0, |(_, c)| *c);
+            let confidence = s
+                .probabilities
+                .iter()
+                .find(|(p, _)| *p == s.top)
+                .map_or(0.0, |(_, c)| *c);
             let time: String = js_sys::Date::new_0().to_iso_string().into();
             let followed = *decided == s.top;
             let mut rec = DecisionRecord {
@@ -316,7 +409,8 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
                 model_version: model_version.clone(),
                 decided: (*decided).clone(),
                 reason: (!followed && !reason.is_empty()).then(|| (*reason).clone()),
-                reason_text: (!followed && !reason_text.trim().is_empty()).then(|| (*reason_text).clone()),
+                reason_text: (!followed && !reason_text.trim().is_empty())
+                    .then(|| (*reason_text).clone()),
                 outcome_success: None,
             };
             if let Err(err) = decisions::check(&rec) {
@@ -327,7 +421,9 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
             rec.id = app.workspace.decisions.len() as u64 + 1;
             let id = rec.id;
             app.dispatch(Action::Update(Box::new(move |ws| ws.decisions.push(rec))));
-            app.dispatch(Action::Notify(Notice::Info(format!("Decision #{id} recorded in the decision log."))));
+            app.dispatch(Action::Notify(Notice::Info(format!(
+                "Decision #{id} recorded in the decision log."
+            ))));
             recorded.set(Some(id));
         })
     };
@@ -342,7 +438,10 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
     let on_reason_text = {
         let reason_text = reason_text.clone();
         Callback::from(move |event: InputEvent| {
-            if let Some(area) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+            if let Some(area) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+            {
                 reason_text.set(area.value());
             }
         })
