@@ -149,7 +149,7 @@ impl TrainedModel {
                 .map(|l| (l.clone(), 1.0))
                 .collect(),
             Encoding::Number { min, max, date, .. } => {
-                if *date || !(max > min) {
+                if *date || max.partial_cmp(min) != Some(std::cmp::Ordering::Greater) {
                     return Vec::new();
                 }
                 let now = current.and_then(|c| c.trim().parse::<f64>().ok());

@@ -1,5 +1,6 @@
-//! `signpost demo`: writes demo data. `referrals` writes the demo referrals as
-//! CSV on stdout; the lead adds `directory` and `scenario` beside it.
+//! `signpost demo`: writes demo data on stdout: `referrals` (CSV),
+//! `directory` (the services CSV of the demo directory, or its gazetteer) and
+//! `scenario` (the demo simulator scenario as JSON).
 
 use crate::common::{CliError, Output};
 use signpost::demo::{self, DemoOptions};
@@ -14,6 +15,20 @@ pub struct Args {
 pub enum What {
     /// Historical referrals (CSV), generated from a seed.
     Referrals(ReferralsArgs),
+    /// The demo service directory (CSV in the documented layout).
+    Directory(DirectoryArgs),
+    /// The demo simulator scenario (JSON, for `signpost simulate`).
+    Scenario,
+}
+
+#[derive(clap::Args)]
+pub struct DirectoryArgs {
+    /// Seed: the same seed gives the same directory.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Write the gazetteer (zip, city, county, state) instead of the services.
+    #[arg(long)]
+    pub gazetteer: bool,
 }
 
 #[derive(clap::Args)]
@@ -39,5 +54,14 @@ pub fn run(args: Args) -> Result<Output, CliError> {
             };
             Ok(Output::Text(demo::to_csv(&demo::referrals(&options))))
         }
+        What::Directory(args) => {
+            let directory = signpost::ranker::demo_directory(args.seed);
+            Ok(Output::Text(if args.gazetteer {
+                signpost::ranker::gazetteer_to_csv(&directory.gazetteer)
+            } else {
+                signpost::ranker::directory_to_csv(&directory)
+            }))
+        }
+        What::Scenario => crate::common::to_json(&signpost::sim::demo_scenario()),
     }
 }

@@ -22,7 +22,7 @@ pub fn JobProgress(props: &JobProgressProps) -> Html {
     };
     let job = props.job.clone();
     let cancel = Callback::from(move |_| job.cancel());
-    let percent = if total == 0 { 0 } else { done * 100 / total };
+    let percent = (done * 100).checked_div(total).unwrap_or(0);
     html! {
         <div class="progress" role="status" aria-live="polite">
             <label for="job-progress">{ format!("{stage}: {percent}%") }</label>
