@@ -20,9 +20,8 @@ use crate::ui::state::{use_app, Action, Notice};
 // ---------------------------------------------------------------- helpers
 
 /// The value of the `<input>` an event came from.
-pub fn input_value<E: AsRef<web_sys::Event>>(event: &E) -> String {
+pub fn input_value(event: &Event) -> String {
     event
-        .as_ref()
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         .map(|input| input.value())
@@ -30,9 +29,8 @@ pub fn input_value<E: AsRef<web_sys::Event>>(event: &E) -> String {
 }
 
 /// Whether the checkbox an event came from is ticked.
-pub fn checked_value<E: AsRef<web_sys::Event>>(event: &E) -> bool {
+pub fn checked_value(event: &Event) -> bool {
     event
-        .as_ref()
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         .is_some_and(|input| input.checked())
@@ -515,8 +513,7 @@ fn ServiceList(props: &DirectoryProps) -> Html {
                 Callback::from(move |_| editing.set(None))
             };
             html! {
-                <ServiceEditor key={service.id.clone()} service={service.clone()}
-                    issues={directory.issues()} populations={directory.populations()} on_close={close} />
+                <ServiceEditor key={service.id.clone()} service={service.clone()} on_close={close} />
             }
         });
 
@@ -569,7 +566,7 @@ struct Draft {
 }
 
 impl Draft {
-    fn from(s: &Service) -> Draft {
+    fn of(s: &Service) -> Draft {
         Draft {
             name: s.name.clone(),
             organisation: s.organisation.clone(),
@@ -652,8 +649,6 @@ impl Draft {
 #[derive(Properties, PartialEq)]
 struct EditorProps {
     service: Service,
-    issues: Vec<String>,
-    populations: Vec<String>,
     on_close: Callback<()>,
 }
 
@@ -671,7 +666,7 @@ fn text_field(
             <input id={id.to_string()} type="text" value={value.to_string()}
                 aria-describedby={hint.map(|_| hint_id.clone())}
                 oninput={Callback::from(move |e: InputEvent| on.emit(input_value(&e)))} />
-            if let Some(h) = hint { <p class="hint" id={hint_id}>{ h }</p> }
+            if let Some(h) = hint { <p class="hint" id={hint_id.clone()}>{ h }</p> }
         </div>
     }
 }
@@ -689,7 +684,7 @@ fn check_field(id: &str, label: &str, checked: bool, on: Callback<bool>) -> Html
 #[component]
 fn ServiceEditor(props: &EditorProps) -> Html {
     let app = use_app();
-    let draft = use_state(|| Draft::from(&props.service));
+    let draft = use_state(|| Draft::of(&props.service));
     let error = use_state(|| None::<String>);
 
     let text = |f: fn(&mut Draft, String)| {
@@ -776,7 +771,7 @@ fn ServiceEditor(props: &EditorProps) -> Html {
     });
     let best_bet_boxes = |list: &[String], chosen: &[String], prefix: &str, issue: bool| -> Html {
         html! {
-            { for list.iter().map(|term| {
+            <>{ for list.iter().map(|term| {
                 let draft = draft.clone();
                 let term_c = term.clone();
                 let on = Callback::from(move |v: bool| {
@@ -790,10 +785,9 @@ fn ServiceEditor(props: &EditorProps) -> Html {
                 });
                 let label = if issue { format!("Best bet for the issue {term}") } else { format!("Best bet for {term}") };
                 check_field(&format!("{prefix}-{}", slug(term)), &label, contains_term(chosen, term), on)
-            }) }
+            }) }</>
         }
     };
-    let _ = (&props.issues, &props.populations);
 
     html! {
         <form id="service-editor" class="service-editor" onsubmit={save} aria-labelledby="editor-title">
@@ -992,7 +986,7 @@ fn ImportExport() -> Html {
             <div class="field-row">
                 <div class="field">
                     <label for="import-directory">{ "Import a directory (CSV, XLSX, or several HSDS CSV files)" }</label>
-                    <input id="import-directory" type="file" multiple=true accept=".csv,.xlsx,.xls,text/csv" onchange={on_import} />
+                    <input id="import-directory" type="file" multiple={true} accept=".csv,.xlsx,.xls,text/csv" onchange={on_import} />
                 </div>
                 <div class="field">
                     <label for="import-gazetteer">{ "Import a gazetteer (CSV: zip, city, county, state)" }</label>
