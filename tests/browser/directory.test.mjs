@@ -76,8 +76,10 @@ test('make a Top Result a best bet for the issue: it moves to Best Bets and surv
 
   await page.waitForSelector('text=Saved in this browser', { timeout: TIMEOUT });
   await page.reload();
+  await page.waitForSelector('main');
   await page.waitForFunction(() => !document.body.innerText.includes('Opening your workspace'));
-  if (!(await page.$('#directory-title'))) await goTo(page, 'directory');
+  // The hash is still #directory, so the page opens on the Directory screen.
+  await page.waitForSelector('#directory-title', { timeout: TIMEOUT });
   await findServices(page);
   await page.waitForSelector(`#results-best-bets li[data-service-id="${id}"]`, { timeout: TIMEOUT });
 });
