@@ -496,6 +496,7 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
                 Some(cf) => format!("{}.", cf.words),
                 None => "No change to one or two features that can change would make the alternative lead.".to_string(),
             } }</p>
+            <crate::ui::components::services::ServicesForPathway pathway={s.top.clone()} />
             <form class="decision no-print" onsubmit={record} aria-labelledby="decision-title">
                 <h3 id="decision-title">{ "Your decision" }</h3>
                 <div class="field">
