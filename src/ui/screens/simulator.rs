@@ -19,6 +19,9 @@ use crate::ui::components::progress::JobProgress;
 use crate::ui::jobs::{use_job, JobHandle};
 use crate::ui::state::{use_app, Action, Notice};
 
+/// A change to the what-if from a typed or slid value.
+type Edit = Rc<dyn Fn(&mut Scenario, f64)>;
+
 /// Which of the two chained runs is in the worker.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Phase {
@@ -201,7 +204,7 @@ pub fn SimulatorScreen() -> Html {
     };
     let on_change = {
         let change = change.clone();
-        move |edit: Rc<dyn Fn(&mut Scenario, f64)>| {
+        move |edit: Edit| {
             let change = change.clone();
             Callback::from(move |event: Event| {
                 if let Some(v) = input_value(&event) {
@@ -213,7 +216,7 @@ pub fn SimulatorScreen() -> Html {
     };
     let on_input = {
         let on_change = on_change.clone();
-        move |edit: Rc<dyn Fn(&mut Scenario, f64)>| {
+        move |edit: Edit| {
             let cb = on_change(edit);
             Callback::from(move |event: InputEvent| cb.emit(event.into()))
         }
@@ -289,8 +292,7 @@ pub fn SimulatorScreen() -> Html {
         if let Some(total) = w.arrivals {
             let base = baseline.arrivals.unwrap_or(total).max(1.0);
             let max = (base * 3.0).max(total).ceil();
-            let edit: Rc<dyn Fn(&mut Scenario, f64)> =
-                Rc::new(|s: &mut Scenario, v| s.arrivals = Some(v.max(0.0)));
+            let edit: Edit = Rc::new(|s: &mut Scenario, v| s.arrivals = Some(v.max(0.0)));
             rows.push(html! {
                 <div class="slider">
                     <label for="sim-arrivals">{ "Arrivals per week (all groups)" }</label>
@@ -311,7 +313,7 @@ pub fn SimulatorScreen() -> Html {
                 .max(1.0);
             let max = (base * 3.0).max(rate).ceil();
             let id = format!("sim-rate-{gi}");
-            let edit: Rc<dyn Fn(&mut Scenario, f64)> = Rc::new(move |s: &mut Scenario, v| {
+            let edit: Edit = Rc::new(move |s: &mut Scenario, v| {
                 if let Some(g) = s.groups.get_mut(gi) {
                     g.rate = Some(v.max(0.0));
                 }
@@ -339,12 +341,12 @@ pub fn SimulatorScreen() -> Html {
         let max_stay = (base_stay * 3.0).max(stay).max(1.0).ceil();
         let places_id = format!("sim-places-{si}");
         let stay_id = format!("sim-stay-{si}");
-        let edit_places: Rc<dyn Fn(&mut Scenario, f64)> = Rc::new(move |s: &mut Scenario, v| {
+        let edit_places: Edit = Rc::new(move |s: &mut Scenario, v| {
             if let Some(svc) = s.services.get_mut(si) {
                 svc.places = v.round().clamp(1.0, 100_000.0) as u32;
             }
         });
-        let edit_stay: Rc<dyn Fn(&mut Scenario, f64)> = Rc::new(move |s: &mut Scenario, v| {
+        let edit_stay: Edit = Rc::new(move |s: &mut Scenario, v| {
             if let Some(svc) = s.services.get_mut(si) {
                 set_mean(&mut svc.stay, v.max(0.01));
             }
@@ -374,12 +376,12 @@ pub fn SimulatorScreen() -> Html {
     let service_rows = w.services.iter().enumerate().map(|(si, service)| {
         let places_id = format!("sim-table-places-{si}");
         let stay_id = format!("sim-table-stay-{si}");
-        let edit_places: Rc<dyn Fn(&mut Scenario, f64)> = Rc::new(move |s: &mut Scenario, v| {
+        let edit_places: Edit = Rc::new(move |s: &mut Scenario, v| {
             if let Some(svc) = s.services.get_mut(si) {
                 svc.places = v.round().clamp(0.0, 100_000.0) as u32;
             }
         });
-        let edit_stay: Rc<dyn Fn(&mut Scenario, f64)> = Rc::new(move |s: &mut Scenario, v| {
+        let edit_stay: Edit = Rc::new(move |s: &mut Scenario, v| {
             if let Some(svc) = s.services.get_mut(si) {
                 set_mean(&mut svc.stay, v.max(0.0));
             }
@@ -398,10 +400,9 @@ pub fn SimulatorScreen() -> Html {
         }
     });
 
-    let accuracy_edit: Rc<dyn Fn(&mut Scenario, f64)> =
+    let accuracy_edit: Edit =
         Rc::new(|s: &mut Scenario, v| s.triage.accuracy = (v / 100.0).clamp(0.5, 1.0));
-    let delay_edit: Rc<dyn Fn(&mut Scenario, f64)> =
-        Rc::new(|s: &mut Scenario, v| s.triage.delay = v.max(0.0));
+    let delay_edit: Edit = Rc::new(|s: &mut Scenario, v| s.triage.delay = v.max(0.0));
     let accuracy_pct = (w.triage.accuracy * 100.0).round();
     let max_delay = (baseline.triage.delay * 3.0)
         .max(26.0)
@@ -424,7 +425,6 @@ pub fn SimulatorScreen() -> Html {
 
     let results = match ((*base_report).clone(), (*whatif_report).clone()) {
         (Some(b), Some(wr)) => results_view(&b, &wr, *chart_service, on_chart_service),
-        (Some(_), None) if !running => html! {},
         _ => html! {},
     };
 
@@ -520,13 +520,9 @@ fn results_view(
     let mut bars = Vec::new();
     for ws in &w.services {
         if let Some(bs) = b.services.iter().find(|s| s.name == ws.name) {
-            bars.push((
-                format!("{} (baseline)", ws.name),
-                bs.mean_wait.clone(),
-                false,
-            ));
+            bars.push((format!("{} (baseline)", ws.name), bs.mean_wait, false));
         }
-        bars.push((format!("{} (what-if)", ws.name), ws.mean_wait.clone(), true));
+        bars.push((format!("{} (what-if)", ws.name), ws.mean_wait, true));
     }
     let series = w
         .series
