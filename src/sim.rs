@@ -12,6 +12,7 @@ mod demo;
 mod engine;
 mod erlang;
 mod fragment;
+mod groups;
 mod queue;
 mod report;
 mod sample;
@@ -20,6 +21,7 @@ mod scenario;
 pub use demo::demo_scenario;
 pub use engine::{bin_width, replicate, Replication, ServiceRun};
 pub use erlang::{erlang_c, mmc_scenario, simulate_mmc, ErlangC, MmcReport};
+pub use groups::with_segment_groups;
 pub use queue::EventQueue;
 pub use report::{
     Bottleneck, Estimate, Series, ServiceSeries, ServiceSummary, SimReport, Summary, WEEKS_PER_YEAR,

@@ -27,8 +27,8 @@ fn service(name: &str, places: u32, stay: Dist, queue: QueueRule, next: &[(&str,
 }
 
 const CRISIS: &str = "Crisis intervention";
-const INTENSIVE: &str = "Intensive support";
-const TENANCY: &str = "Tenancy sustainment";
+const INTENSIVE: &str = "One-to-one support";
+const TENANCY: &str = "Signposting";
 const PEER: &str = "Peer support group";
 const GENERAL: &str = "General needs housing";
 const SUPPORTED: &str = "Supported housing";

@@ -2,4 +2,8 @@
 
 pub mod charts;
 pub mod progress;
+<<<<<<< HEAD
 pub mod services;
+=======
+pub mod scatter;
+>>>>>>> ui-segments
