@@ -2,8 +2,5 @@
 
 pub mod charts;
 pub mod progress;
-<<<<<<< HEAD
-pub mod services;
-=======
 pub mod scatter;
->>>>>>> ui-segments
+pub mod services;
