@@ -182,7 +182,8 @@ mod tests {
         let tampered = good.replace("risk_level", "risk_levelX");
         let truncated = &good[..good.len() / 2];
         let newer = good.replace("\"version\":1", "\"version\":99");
-        let cases: Vec<(&str, fn(&WorkspaceError) -> bool)> = vec![
+        type Expect = fn(&WorkspaceError) -> bool;
+        let cases: Vec<(&str, Expect)> = vec![
             (tampered.as_str(), |e| {
                 matches!(e, WorkspaceError::ChecksumMismatch { .. })
             }),

@@ -294,7 +294,7 @@ mod tests {
     }
 
     fn referral(values: &[u32]) -> Vec<(String, Option<String>)> {
-        let yes_no = |v: u32| if v % 2 == 0 { "no" } else { "yes" }.to_string();
+        let yes_no = |v: u32| if v.is_multiple_of(2) { "no" } else { "yes" }.to_string();
         let names = [
             "risk_level",
             "housing_stable",

@@ -12,9 +12,7 @@ use crate::model::forest::{Forest, ForestParams};
 use crate::model::train::{train, TrainConfig};
 
 fn now() -> f64 {
-    gloo::utils::window()
-        .performance()
-        .map_or(0.0, |p| p.now())
+    gloo::utils::window().performance().map_or(0.0, |p| p.now())
 }
 
 fn timed(f: impl FnOnce()) -> f64 {
@@ -26,7 +24,11 @@ fn timed(f: impl FnOnce()) -> f64 {
 /// Import of a demo referral CSV of `rows` rows x 15 columns with the quality report.
 #[wasm_bindgen]
 pub fn bench_import(rows: usize) -> f64 {
-    let csv = demo::to_csv(&demo::referrals(&DemoOptions { rows, seed: 42, truth: false }));
+    let csv = demo::to_csv(&demo::referrals(&DemoOptions {
+        rows,
+        seed: 42,
+        truth: false,
+    }));
     timed(|| {
         if let Ok(imported) = import::import("bench.csv", csv.as_bytes(), &ReadOptions::default()) {
             let _ = quality_report(&imported.dataset);
@@ -37,7 +39,11 @@ pub fn bench_import(rows: usize) -> f64 {
 /// Fit of 100 trees, depth 10, on `rows` demo referrals (features encoded once, outside the timing).
 #[wasm_bindgen]
 pub fn bench_forest_fit(rows: usize) -> f64 {
-    let data = demo::referrals(&DemoOptions { rows, seed: 42, truth: false });
+    let data = demo::referrals(&DemoOptions {
+        rows,
+        seed: 42,
+        truth: false,
+    });
     let features: Vec<String> = data
         .columns
         .iter()
@@ -58,7 +64,11 @@ pub fn bench_forest_fit(rows: usize) -> f64 {
     let y: Vec<usize> = pathway
         .cells
         .iter()
-        .map(|c| c.as_ref().and_then(|v| levels.iter().position(|l| l == v)).unwrap_or(0))
+        .map(|c| {
+            c.as_ref()
+                .and_then(|v| levels.iter().position(|l| l == v))
+                .unwrap_or(0)
+        })
         .collect();
     timed(|| {
         let _ = Forest::fit(&x, &y, levels.len(), None, &ForestParams::default());
@@ -69,7 +79,11 @@ pub fn bench_forest_fit(rows: usize) -> f64 {
 /// the native value pinned in `tests/it/forest.rs`.
 #[wasm_bindgen]
 pub fn forest_fingerprint_hex() -> String {
-    let data = demo::referrals(&DemoOptions { rows: 300, seed: 1, truth: false });
+    let data = demo::referrals(&DemoOptions {
+        rows: 300,
+        seed: 1,
+        truth: false,
+    });
     let mut config = TrainConfig::default();
     config.forest.n_trees = 10;
     match train(&data, &config) {
@@ -86,12 +100,22 @@ pub fn bench_suggest(repeats: usize, batch_rows: usize) -> Vec<f64> {
     let Ok(model) = train(&history, &TrainConfig::default()) else {
         return vec![f64::NAN; 3];
     };
-    let new = demo::referrals(&DemoOptions { rows: batch_rows, seed: 7, truth: false });
+    let new = demo::referrals(&DemoOptions {
+        rows: batch_rows,
+        seed: 7,
+        truth: false,
+    });
     let inputs: Vec<(String, Option<String>)> = model
         .encoder
         .features
         .iter()
-        .map(|f| (f.name.clone(), new.column(&f.name).and_then(|c| c.cells.first().cloned().flatten())))
+        .map(|f| {
+            (
+                f.name.clone(),
+                new.column(&f.name)
+                    .and_then(|c| c.cells.first().cloned().flatten()),
+            )
+        })
         .collect();
     let repeats = repeats.max(1);
     let one = timed(|| {
@@ -113,7 +137,7 @@ pub fn bench_suggest(repeats: usize, batch_rows: usize) -> Vec<f64> {
 /// Ranking `n_services` random services for one person (mean over `repeats`).
 #[wasm_bindgen]
 pub fn bench_rank(n_services: usize, repeats: usize) -> f64 {
-    use crate::ranker::{rank, random_directory, Date, Person, RankOptions};
+    use crate::ranker::{random_directory, rank, Date, Person, RankOptions};
     let directory = random_directory(2024, n_services);
     let person = Person {
         zip: "90101".into(),
@@ -146,7 +170,11 @@ pub fn bench_simulate() -> f64 {
 /// audit ones) for k = 2..8.
 #[wasm_bindgen]
 pub fn bench_segment(rows: usize) -> f64 {
-    let data = demo::referrals(&DemoOptions { rows, seed: 42, truth: false });
+    let data = demo::referrals(&DemoOptions {
+        rows,
+        seed: 42,
+        truth: false,
+    });
     let config = crate::segment::SegmentConfig::default();
     timed(|| {
         let _ = crate::segment::segment(&data, &config);

@@ -111,7 +111,7 @@ test('the workspace survives a reload, and export / clear / import gives it back
   const before = JSON.parse(readFileSync(exported, 'utf8'));
   assert.equal(before.format, 'signpost-workspace');
 
-  await page.click('text=Clear all data');
+  await page.click('button:has-text("Clear all data")');
   await page.click('text=Yes, delete everything');
   await page.waitForSelector('text=All Signpost data was deleted');
   await goTo(page, 'data');

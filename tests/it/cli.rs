@@ -61,16 +61,40 @@ fn bad_input_exits_with_status_2_and_a_message_on_stderr() {
 #[test]
 fn train_then_suggest_scores_every_row_with_reasons() {
     let dir = temp_dir("suggest");
-    let history = stdout(&signpost(&["demo", "referrals", "--rows", "400", "--seed", "5"]));
+    let history = stdout(&signpost(&[
+        "demo",
+        "referrals",
+        "--rows",
+        "400",
+        "--seed",
+        "5",
+    ]));
     let history = write(&dir, "history.csv", &history);
     let model = dir.join("model.json").to_string_lossy().into_owned();
     let report = stdout(&signpost(&[
-        "train", &history, "--pathway", "pathway_allocated", "--outcome", "outcome_success",
-        "--success", "yes", "--trees", "30", "--model", &model,
+        "train",
+        &history,
+        "--pathway",
+        "pathway_allocated",
+        "--outcome",
+        "outcome_success",
+        "--success",
+        "yes",
+        "--trees",
+        "30",
+        "--model",
+        &model,
     ]));
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert!(report["balanced_accuracy"].as_f64().is_some());
-    let new = stdout(&signpost(&["demo", "referrals", "--rows", "25", "--seed", "6"]));
+    let new = stdout(&signpost(&[
+        "demo",
+        "referrals",
+        "--rows",
+        "25",
+        "--seed",
+        "6",
+    ]));
     let new = write(&dir, "new.csv", &new);
     let csv = stdout(&signpost(&["suggest", &model, &new]));
     let mut lines = csv.lines();
@@ -78,26 +102,66 @@ fn train_then_suggest_scores_every_row_with_reasons() {
     assert!(header.starts_with("row,id,suggested,confidence,alternative,alternative_score,prediction_set_90,flags,reason_1"));
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 25);
-    assert!(rows.iter().all(|r| r.contains("points")), "every row has reasons in words");
+    assert!(
+        rows.iter().all(|r| r.contains("points")),
+        "every row has reasons in words"
+    );
 }
 
 #[test]
 fn the_demo_directory_and_scenario_feed_rank_and_simulate() {
     let dir = temp_dir("demo");
-    let services = write(&dir, "services.csv", &stdout(&signpost(&["demo", "directory"])));
-    let gazetteer = write(&dir, "gazetteer.csv", &stdout(&signpost(&["demo", "directory", "--gazetteer"])));
+    let services = write(
+        &dir,
+        "services.csv",
+        &stdout(&signpost(&["demo", "directory"])),
+    );
+    let gazetteer = write(
+        &dir,
+        "gazetteer.csv",
+        &stdout(&signpost(&["demo", "directory", "--gazetteer"])),
+    );
     let ranked = stdout(&signpost(&[
-        "rank", &services, "--gazetteer", &gazetteer, "--zip", "90101", "--issue", "Eviction",
-        "--date", "2026-11-30",
+        "rank",
+        &services,
+        "--gazetteer",
+        &gazetteer,
+        "--zip",
+        "90101",
+        "--issue",
+        "Eviction",
+        "--date",
+        "2026-11-30",
     ]));
     let ranked: serde_json::Value = serde_json::from_str(&ranked).unwrap();
     let n_results = ranked["best_bets"].as_array().map_or(0, Vec::len)
         + ranked["top_results"].as_array().map_or(0, Vec::len);
-    assert!(n_results > 0, "the demo region has eviction help in 90101: {ranked}");
+    assert!(
+        n_results > 0,
+        "the demo region has eviction help in 90101: {ranked}"
+    );
 
-    let scenario = write(&dir, "scenario.json", &stdout(&signpost(&["demo", "scenario"])));
-    let report = stdout(&signpost(&["simulate", &scenario, "--replications", "3", "--seed", "7"]));
-    let again = stdout(&signpost(&["simulate", &scenario, "--replications", "3", "--seed", "7"]));
+    let scenario = write(
+        &dir,
+        "scenario.json",
+        &stdout(&signpost(&["demo", "scenario"])),
+    );
+    let report = stdout(&signpost(&[
+        "simulate",
+        &scenario,
+        "--replications",
+        "3",
+        "--seed",
+        "7",
+    ]));
+    let again = stdout(&signpost(&[
+        "simulate",
+        &scenario,
+        "--replications",
+        "3",
+        "--seed",
+        "7",
+    ]));
     assert_eq!(report, again, "the same seed gives the same report");
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert!(report.to_string().contains("Care home"));

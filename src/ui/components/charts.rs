@@ -112,7 +112,7 @@ pub fn HeatMap(props: &HeatMapProps) -> Html {
         .unwrap_or(1)
         .max(1);
     html! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a narrow screen)">
+        <div class="table-wrap" tabindex="0">
             <table class="heatmap">
                 <caption>{ &props.title }</caption>
                 <thead>

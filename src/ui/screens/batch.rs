@@ -98,7 +98,7 @@ pub fn BatchScreen() -> Html {
                         <ul>{ for r.problems.iter().take(50).map(|p| html! { <li>{ &p.message }</li> }) }</ul>
                     </div>
                 }
-                <div class="table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a narrow screen)">
+                <div class="table-wrap" tabindex="0">
                     <table>
                         <caption>{ if r.rows.len() > SHOWN { format!("The first {SHOWN} rows (all are in the download)") } else { "Suggestions".to_string() } }</caption>
                         <thead><tr><th scope="col">{ "Row" }</th><th scope="col">{ "Id" }</th><th scope="col">{ "Suggested" }</th><th scope="col" class="num">{ "Confidence" }</th>

@@ -163,7 +163,7 @@ fn ColumnTable(props: &DataProps) -> Html {
             <h2>{ "Columns" }</h2>
             <p class="hint">{ "Signpost guessed each column's type and role from its values and name; change any that are wrong. \
                 Protected characteristics (gender, ethnicity, age band…) are kept out of the model and used to audit it." }</p>
-            <div class="table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a narrow screen)">
+            <div class="table-wrap" tabindex="0">
                 <table>
                     <thead><tr><th scope="col">{ "Column" }</th><th scope="col">{ "Type" }</th><th scope="col">{ "Role" }</th><th scope="col" class="num">{ "Missing" }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
@@ -390,7 +390,7 @@ fn Preview(props: &DataProps) -> Html {
                 <span>{ format!("Rows {}–{} of {} (page {} of {})", first + 1, last, data.n_rows, current + 1, n_pages) }</span>
                 <button type="button" onclick={next} disabled={current + 1 >= n_pages}>{ "Next" }</button>
             </div>
-            <div class="table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a narrow screen)">
+            <div class="table-wrap" tabindex="0">
                 <table class="preview">
                     <thead><tr>
                         <th scope="col">{ "Row" }</th>

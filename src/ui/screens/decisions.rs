@@ -67,7 +67,7 @@ pub fn DecisionsScreen() -> Html {
                     </table>
                 }
                 <div class="actions"><button type="button" onclick={export}>{ "Export the log (CSV)" }</button></div>
-                <div class="table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a narrow screen)">
+                <div class="table-wrap" tabindex="0">
                     <table id="decision-log">
                         <caption>{ "The log, newest first" }</caption>
                         <thead><tr><th scope="col">{ "#" }</th><th scope="col">{ "When" }</th><th scope="col">{ "Referral" }</th><th scope="col">{ "Suggested" }</th>
