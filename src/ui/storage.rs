@@ -31,6 +31,7 @@ pub async fn load() -> Result<Option<Workspace>, String> {
         .get(JsValue::from_str(KEY))
         .await
         .map_err(|err| err.to_string())?;
+    db.close();
     let Some(text) = value.and_then(|v| v.as_string()) else {
         return Ok(None);
     };
@@ -56,9 +57,18 @@ pub async fn save(workspace: &Workspace) -> Result<(), String> {
     Ok(())
 }
 
-/// Deletes everything Signpost stored in this browser.
+/// Deletes everything Signpost stored in this browser. (It empties the
+/// store rather than deleting the database: deleting waits for every open
+/// connection, such as another tab's, and could hang.)
 pub async fn clear() -> Result<(), String> {
-    Rexie::delete(DB_NAME)
-        .await
-        .map_err(|err| format!("the browser's storage could not be cleared ({err})"))
+    let failed = |err: rexie::Error| format!("the browser's storage could not be cleared ({err})");
+    let db = open().await?;
+    let tx = db
+        .transaction(&[STORE], TransactionMode::ReadWrite)
+        .map_err(failed)?;
+    let store = tx.store(STORE).map_err(failed)?;
+    store.clear().await.map_err(failed)?;
+    tx.done().await.map_err(failed)?;
+    db.close();
+    Ok(())
 }
