@@ -22,13 +22,17 @@ pub enum JobState {
 #[derive(Clone)]
 pub struct JobHandle {
     pub state: UseStateHandle<JobState>,
+    /// The state as of this render. Components compare this, not `state`:
+    /// a state handle reads the latest value, so old and new props holding
+    /// handles would always look equal and the progress bar never redraw.
+    pub snapshot: JobState,
     runner: Rc<RefCell<Option<JobRunner>>>,
     on_result: Callback<Result<JobResult, String>>,
 }
 
 impl JobHandle {
     pub fn is_running(&self) -> bool {
-        *self.state != JobState::Idle
+        self.snapshot != JobState::Idle
     }
 
     /// Starts `request` in a fresh worker (a running job is cancelled first).
@@ -79,6 +83,7 @@ pub fn use_job(on_result: Callback<Result<JobResult, String>>) -> JobHandle {
     let state = use_state(|| JobState::Idle);
     let runner = use_mut_ref(|| None::<JobRunner>);
     JobHandle {
+        snapshot: (*state).clone(),
         state,
         runner,
         on_result,

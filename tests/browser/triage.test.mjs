@@ -54,6 +54,12 @@ test('train the demo model: progress, verdict, confusion matrix; it survives a r
   await page.waitForSelector('#verdict');
 });
 
+test('the same seed trains the same forest in the browser as natively', async () => {
+  // The value is pinned natively in tests/it/model.rs (DEMO_MODEL_FINGERPRINT).
+  const fingerprint = await shared.page.evaluate(() => window.wasmBindings.forest_fingerprint_hex());
+  assert.equal(fingerprint, 'a2772a7648b6877b');
+});
+
 test('export the model, refuse a tampered copy, import the good one', async () => {
   const { page } = shared;
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export model')]);

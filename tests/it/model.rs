@@ -375,3 +375,25 @@ fn cli_train_prints_the_report_keys() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("nope"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The forest of a small seeded demo model, as `forest_fingerprint_hex` in
+/// `src/ui/bench.rs` computes it in the browser. `tests/browser/triage.test.mjs`
+/// checks the page gets this same value, so native and WebAssembly builds
+/// train the same model from the same seed.
+pub const DEMO_MODEL_FINGERPRINT: &str = "a2772a7648b6877b";
+
+#[test]
+fn demo_model_fingerprint_is_the_same_natively_and_in_the_browser() {
+    let data = demo::referrals(&DemoOptions {
+        rows: 300,
+        seed: 1,
+        truth: false,
+    });
+    let mut config = TrainConfig::default();
+    config.forest.n_trees = 10;
+    let model = train(&data, &config).unwrap();
+    assert_eq!(
+        format!("{:016x}", model.forest.fingerprint()),
+        DEMO_MODEL_FINGERPRINT
+    );
+}

@@ -31,7 +31,7 @@ pub struct BarsProps {
 pub fn Bars(props: &BarsProps) -> Html {
     let label_w = 230.0;
     let plot_w = 360.0;
-    let text_w = 90.0;
+    let text_w = 160.0;
     let row_h = 24.0;
     let height = row_h * props.bars.len() as f64 + 8.0;
     let max = props

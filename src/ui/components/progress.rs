@@ -11,13 +11,13 @@ pub struct JobProgressProps {
 
 impl PartialEq for JobProgressProps {
     fn eq(&self, other: &Self) -> bool {
-        *self.job.state == *other.job.state
+        self.job.snapshot == other.job.snapshot
     }
 }
 
 #[component]
 pub fn JobProgress(props: &JobProgressProps) -> Html {
-    let JobState::Running { stage, done, total } = (*props.job.state).clone() else {
+    let JobState::Running { stage, done, total } = props.job.snapshot.clone() else {
         return html! {};
     };
     let job = props.job.clone();

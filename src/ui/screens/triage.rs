@@ -275,7 +275,7 @@ fn Triage(props: &TriageProps) -> Html {
             <h1 id="triage-title">{ "Triage" }</h1>
             if model.report.weak {
                 <div class="banner weak" role="status"><strong>{ "Weak model: " }</strong>
-                    { format!("{} Treat its suggestions with extra care; retrain with more or better data.", model.report.verdict) }</div>
+                    { model.report.verdict.clone() }</div>
             }
             <p class="hint no-print">{ "Enter what you know about the person. Signpost suggests a pathway; you decide." }</p>
             if has_data {
