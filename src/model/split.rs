@@ -5,11 +5,21 @@
 //! Each class's rows are shuffled and dealt round-robin to the folds (the
 //! starting fold rotates between classes so fold sizes stay even).
 
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Rows of each class, in row order.
+/// Fisher-Yates shuffle drawing `u64` ranges. `SliceRandom::shuffle` draws
+/// `usize` ranges, which take other numbers from the generator on wasm32
+/// than on 64-bit, so the same seed gave other folds (and another model) in
+/// the browser than natively.
+pub fn shuffle<T>(items: &mut [T], rng: &mut ChaCha8Rng) {
+    for i in (1..items.len()).rev() {
+        let j = rng.gen_range(0..=i as u64) as usize;
+        items.swap(i, j);
+    }
+}
+
 fn by_class(labels: &[usize], n_classes: usize) -> Vec<Vec<usize>> {
     let mut groups = vec![Vec::new(); n_classes];
     for (row_idx, &label) in labels.iter().enumerate() {
@@ -27,7 +37,7 @@ pub fn stratified_folds(labels: &[usize], n_classes: usize, k: usize, seed: u64)
     let mut fold_of = vec![0; labels.len()];
     let mut next = 0;
     for mut group in by_class(labels, n_classes) {
-        group.shuffle(&mut rng);
+        shuffle(&mut group, &mut rng);
         for row_idx in group {
             fold_of[row_idx] = next % k;
             next += 1;
@@ -47,7 +57,7 @@ pub fn stratified_holdout(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for mut group in by_class(labels, n_classes) {
-        group.shuffle(&mut rng);
+        shuffle(&mut group, &mut rng);
         let mut n_test = (group.len() as f64 * share).round() as usize;
         if n_test == 0 && group.len() >= 2 && share > 0.0 {
             n_test = 1;

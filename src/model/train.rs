@@ -30,7 +30,6 @@
 //! - Split-conformal prediction sets (90% by default) from the raw
 //!   out-of-fold forest probabilities of successful training referrals.
 
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -919,7 +918,7 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
             let repeats = 3;
             for _ in 0..repeats {
                 let mut order: Vec<usize> = (0..x_test.n_rows()).collect();
-                order.shuffle(&mut rng);
+                super::split::shuffle(&mut order, &mut rng);
                 let mut data = x_test.as_slice().to_vec();
                 let n_cols = x_test.n_cols();
                 for (r, &src) in order.iter().enumerate() {

@@ -380,7 +380,7 @@ fn cli_train_prints_the_report_keys() {
 /// `src/ui/bench.rs` computes it in the browser. `tests/browser/triage.test.mjs`
 /// checks the page gets this same value, so native and WebAssembly builds
 /// train the same model from the same seed.
-pub const DEMO_MODEL_FINGERPRINT: &str = "a2772a7648b6877b";
+pub const DEMO_MODEL_FINGERPRINT: &str = "295fefa6e6a7afb5";
 
 #[test]
 fn demo_model_fingerprint_is_the_same_natively_and_in_the_browser() {
