@@ -174,7 +174,7 @@ pub fn referrals(options: &DemoOptions) -> Dataset {
             best
         } else {
             // One of the other three, uniformly.
-            let shift = rng.gen_range(1..PATHWAYS.len());
+            let shift = crate::rng::between(&mut rng, 1, PATHWAYS.len() - 1);
             (best + shift) % PATHWAYS.len()
         };
         let success = rng.gen_bool(sigmoid(BASE + scores[allocated]));
@@ -183,7 +183,7 @@ pub fn referrals(options: &DemoOptions) -> Dataset {
             50..=95 => "Male",
             _ => "Non-binary",
         };
-        let age_band = ["18-24", "25-34", "35-49", "50-64", "65+"][rng.gen_range(0..5)];
+        let age_band = ["18-24", "25-34", "35-49", "50-64", "65+"][crate::rng::index(&mut rng, 5)];
         let maybe = |text: String, can_be_missing: bool, rng: &mut ChaCha8Rng| {
             if can_be_missing && rng.gen_bool(MISSING_SHARE) {
                 None

@@ -10,6 +10,7 @@ pub mod import;
 pub mod jobs;
 pub mod model;
 pub mod ranker;
+pub mod rng;
 pub mod segment;
 pub mod sim;
 pub mod workspace;

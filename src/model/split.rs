@@ -5,20 +5,13 @@
 //! Each class's rows are shuffled and dealt round-robin to the folds (the
 //! starting fold rotates between classes so fold sizes stay even).
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 /// Rows of each class, in row order.
-/// Fisher-Yates shuffle drawing `u64` ranges. `SliceRandom::shuffle` draws
-/// `usize` ranges, which take other numbers from the generator on wasm32
-/// than on 64-bit, so the same seed gave other folds (and another model) in
-/// the browser than natively.
-pub fn shuffle<T>(items: &mut [T], rng: &mut ChaCha8Rng) {
-    for i in (1..items.len()).rev() {
-        let j = rng.gen_range(0..=i as u64) as usize;
-        items.swap(i, j);
-    }
-}
+/// Shuffles with `u64` draws (see `crate::rng`): `SliceRandom::shuffle`
+/// gave other folds, and so another model, in the browser than natively.
+pub use crate::rng::shuffle;
 
 fn by_class(labels: &[usize], n_classes: usize) -> Vec<Vec<usize>> {
     let mut groups = vec![Vec::new(); n_classes];

@@ -5,7 +5,6 @@
 //! directory natively and in the browser.
 
 use super::{Channel, Date, Directory, Gazetteer, Place, Service, ServiceArea, ServiceKind};
-use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -199,7 +198,9 @@ pub fn random_directory(seed: u64, n_services: usize) -> Directory {
 }
 
 fn pick(rng: &mut ChaCha8Rng, items: &[&str]) -> String {
-    items.choose(rng).map(|s| s.to_string()).unwrap_or_default()
+    crate::rng::choose(rng, items)
+        .map(|s| s.to_string())
+        .unwrap_or_default()
 }
 
 fn organisations(rng: &mut ChaCha8Rng, n: usize) -> Vec<String> {
@@ -226,9 +227,9 @@ fn organisations(rng: &mut ChaCha8Rng, n: usize) -> Vec<String> {
 }
 
 fn sample(rng: &mut ChaCha8Rng, items: &[&str], min: usize, max: usize) -> Vec<String> {
-    let n = rng.gen_range(min..=max);
-    let mut chosen: Vec<String> = items
-        .choose_multiple(rng, n)
+    let n = crate::rng::between(rng, min, max);
+    let mut chosen: Vec<String> = crate::rng::choose_multiple(rng, items, n)
+        .into_iter()
         .map(|s| s.to_string())
         .collect();
     chosen.sort();
@@ -236,7 +237,9 @@ fn sample(rng: &mut ChaCha8Rng, items: &[&str], min: usize, max: usize) -> Vec<S
 }
 
 fn ordinary(rng: &mut ChaCha8Rng, id: &str, organisations: &[String]) -> Service {
-    let organisation = organisations.choose(rng).cloned().unwrap_or_default();
+    let organisation = crate::rng::choose(rng, organisations)
+        .cloned()
+        .unwrap_or_default();
     let issues = sample(rng, &DEMO_ISSUES, 1, 3);
     let stem = pick(rng, &SERVICE_STEMS);
     let first_issue = issues.first().cloned().unwrap_or_default();
@@ -272,7 +275,7 @@ fn ordinary(rng: &mut ChaCha8Rng, id: &str, organisations: &[String]) -> Service
         .filter(|_| rng.gen_bool(0.5))
         .collect();
     if channels.is_empty() {
-        channels.push(*Channel::ALL.choose(rng).unwrap_or(&Channel::Phone));
+        channels.push(*crate::rng::choose(rng, &Channel::ALL).unwrap_or(&Channel::Phone));
     }
     service.channels = channels;
     service.serves_over_income = rng.gen_bool(0.3);

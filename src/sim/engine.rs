@@ -293,7 +293,7 @@ impl World<'_> {
         if pathways.len() > 1 && self.rng.gen::<f64>() >= c.scenario.triage.accuracy {
             // Uniformly one of the other pathways.
             let others: Vec<usize> = pathways.iter().copied().filter(|&p| p != right).collect();
-            let i = self.rng.gen_range(0..others.len());
+            let i = crate::rng::index(&mut self.rng, others.len());
             first = others[i];
             wrong = true;
         }

@@ -41,7 +41,7 @@ pub fn stay(rng: &mut ChaCha8Rng, dist: &Dist) -> f64 {
         }
         Dist::Fixed { value } => *value,
         Dist::Empirical { values } => {
-            let i = rng.gen_range(0..values.len().max(1));
+            let i = crate::rng::index(rng, values.len());
             values.get(i).copied().unwrap_or(0.0)
         }
     };
