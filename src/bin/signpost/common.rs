@@ -61,3 +61,18 @@ pub fn file_name(path: &Path) -> String {
 pub fn to_json<T: serde::Serialize>(value: &T) -> Result<Output, CliError> {
     Ok(Output::Json(serde_json::to_value(value)?))
 }
+
+/// Today's date in UTC from the system clock (the CLI may read the clock).
+pub fn today_utc() -> Result<signpost::ranker::Date, CliError> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|_| {
+            CliError("the system clock is before 1970; pass --date YYYY-MM-DD".to_string())
+        })?
+        .as_secs();
+    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
+    match signpost::ranker::Date::from_days_since_epoch(days) {
+        Some(date) => Ok(date),
+        None => fail("cannot tell today's date from the clock; pass --date YYYY-MM-DD"),
+    }
+}

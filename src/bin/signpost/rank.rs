@@ -7,7 +7,7 @@
 //! addresses). Without `--date`, today's date is read from the clock here,
 //! never in the core.
 
-use crate::common::{fail, file_name, read_bytes, to_json, CliError, Output};
+use crate::common::{fail, file_name, read_bytes, to_json, today_utc, CliError, Output};
 use serde::Serialize;
 use signpost::ranker::{
     import_directory, import_gazetteer_csv, import_hsds, rank, Algorithm, Date, Person, Problem,
@@ -119,19 +119,4 @@ pub fn run(args: Args) -> Result<Output, CliError> {
         import_problems: problems,
         result,
     })
-}
-
-/// Today's date in UTC from the system clock (the CLI may read the clock).
-fn today_utc() -> Result<Date, CliError> {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_err(|_| {
-            CliError("the system clock is before 1970; pass --date YYYY-MM-DD".to_string())
-        })?
-        .as_secs();
-    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
-    match Date::from_days_since_epoch(days) {
-        Some(date) => Ok(date),
-        None => fail("cannot tell today's date from the clock; pass --date YYYY-MM-DD"),
-    }
 }

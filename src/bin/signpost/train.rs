@@ -4,13 +4,13 @@
 //! row counts as a success (plain classification, as for a public data set).
 
 use std::path::PathBuf;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 use signpost::import::{import, ReadOptions, Role, SuccessRule};
 use signpost::model::train::{train, Mode, TrainConfig};
 
-use crate::common::{fail, file_name, read_bytes, to_json, CliError, Output};
+use crate::common::{fail, file_name, read_bytes, to_json, today_utc, CliError, Output};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum ModeArg {
@@ -52,21 +52,7 @@ pub struct Args {
 
 /// Today's date (UTC) as YYYY-MM-DD, for the model card.
 fn today() -> String {
-    let days = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0) as i64;
-    // Civil from days (Howard Hinnant).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    today_utc().map_or_else(|_| "1970-01-01".to_string(), |date| date.to_string())
 }
 
 pub fn run(args: Args) -> Result<Output, CliError> {
