@@ -19,11 +19,13 @@ pub enum JobRequest {
         bytes: Vec<u8>,
         sheet: Option<String>,
     },
-    /// Score a file of new referrals with the model.
+    /// Score a file of new referrals with the model; with the top three
+    /// reasons per row when asked (exact reasons cost milliseconds a row).
     Batch {
         name: String,
         bytes: Vec<u8>,
         model: Box<TrainedModel>,
+        with_reasons: bool,
     },
     /// Run the flow simulator on a scenario.
     Simulate {
@@ -84,19 +86,29 @@ pub fn run(request: JobRequest, progress: &mut dyn FnMut(JobUpdate)) -> JobUpdat
                 Err(err) => JobUpdate::Failed(err.to_string()),
             }
         }
-        JobRequest::Batch { name, bytes, model } => {
+        JobRequest::Batch {
+            name,
+            bytes,
+            model,
+            with_reasons,
+        } => {
             let imported = match import::import(&name, &bytes, &ReadOptions::default()) {
                 Ok(imported) => imported,
                 Err(err) => return JobUpdate::Failed(err.to_string()),
             };
+            let stage = if with_reasons {
+                format!("Working out the reasons for {name}")
+            } else {
+                format!("Scoring {name}")
+            };
             let mut report = |done: usize, total: usize| {
                 progress(JobUpdate::Progress {
-                    stage: format!("Scoring {name}"),
+                    stage: stage.clone(),
                     done,
                     total,
                 })
             };
-            match batch::score(&model, &imported.dataset, true, &mut report) {
+            match batch::score(&model, &imported.dataset, with_reasons, &mut report) {
                 Ok(result) => JobUpdate::Done(Box::new(JobResult::Scored(result))),
                 Err(err) => JobUpdate::Failed(err.to_string()),
             }

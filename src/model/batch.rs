@@ -33,6 +33,8 @@ pub struct BatchProblem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchResult {
     pub source: String,
+    /// Whether each row carries its top three reasons.
+    pub with_reasons: bool,
     pub rows: Vec<BatchRow>,
     pub problems: Vec<BatchProblem>,
 }
@@ -144,15 +146,18 @@ pub fn score(
     progress(dataset.n_rows, dataset.n_rows);
     Ok(BatchResult {
         source: dataset.source.clone(),
+        with_reasons,
         rows,
         problems,
     })
 }
 
-/// The scored rows as CSV.
+/// The scored rows as CSV; the reason columns only when reasons were
+/// worked out (an empty column would read as "no reason").
 pub fn to_csv(result: &BatchResult) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record([
+    let reason_columns = if result.with_reasons { 3 } else { 0 };
+    let header = [
         "row",
         "id",
         "suggested",
@@ -164,10 +169,11 @@ pub fn to_csv(result: &BatchResult) -> String {
         "reason_1",
         "reason_2",
         "reason_3",
-    ]);
+    ];
+    let _ = writer.write_record(&header[..header.len() - 3 + reason_columns]);
     for r in &result.rows {
         let reason = |k: usize| r.reasons.get(k).cloned().unwrap_or_default();
-        let _ = writer.write_record([
+        let record = [
             r.row.to_string(),
             r.id.clone().unwrap_or_default(),
             r.suggested.clone(),
@@ -180,7 +186,8 @@ pub fn to_csv(result: &BatchResult) -> String {
             reason(0),
             reason(1),
             reason(2),
-        ]);
+        ];
+        let _ = writer.write_record(&record[..record.len() - 3 + reason_columns]);
     }
     writer
         .into_inner()
@@ -228,6 +235,27 @@ mod tests {
             || !r.flags.is_empty()));
         let csv = to_csv(&result);
         assert_eq!(csv.lines().count(), 30);
+        assert!(csv
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("reason_1,reason_2,reason_3"));
+
+        let quick = score(&model, &new, false, &mut |_, _| {}).unwrap();
+        assert!(!quick.with_reasons && quick.rows.iter().all(|r| r.reasons.is_empty()));
+        // The same suggestions, with or without reasons.
+        let suggested = |r: &BatchResult| {
+            r.rows
+                .iter()
+                .map(|row| row.suggested.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(suggested(&quick), suggested(&result));
+        let header = to_csv(&quick).lines().next().unwrap().to_string();
+        assert!(
+            header.ends_with(",flags") && !header.contains("reason"),
+            "{header}"
+        );
 
         new.columns.retain(|c| c.name != "risk_level");
         let err = score(&model, &new, false, &mut |_, _| {}).unwrap_err();

@@ -1,12 +1,17 @@
 //! Why a referral got its suggestion, and what would change it.
 //!
-//! Reasons are exact Shapley contributions (TreeSHAP over the forest) of each
-//! source feature to the suggested pathway's forest probability: the one-hot
-//! columns of a category are summed back into their feature, so the reasons
-//! add up exactly to the probability minus the base value. In pathway-fit
-//! mode the suggestion ranks per-pathway success chances, but the reasons
-//! still explain the forest (which pathway referrals like this one were
-//! successfully given); the screen says so.
+//! Reasons are exact Shapley contributions of each source feature to the
+//! number the suggestion was ranked by, so they add up exactly to that number
+//! minus its base value; the one-hot columns of a category count as one
+//! feature.
+//!
+//! - Learning from allocations: the forest's probability for the pathway,
+//!   by TreeSHAP (the base is the forest's average over its training data).
+//! - Pathway fit: the pathway's logistic chance of success, by enumerating
+//!   every subset of features, with unknown features at the average of the
+//!   referrals that took the pathway (the base). Above
+//!   [`LOGIT_SHAP_MAX_PLAYERS`] features that is too many subsets, and the
+//!   reasons fall back to the forest; [`Explanation::measure`] says which.
 //!
 //! "What would change it" searches the smallest change to one feature, then
 //! to two, among features that can change (never protected ones), after
@@ -15,8 +20,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::encode::Encoding;
-use super::shap::tree_shap;
-use super::train::{ModelError, TrainedModel};
+use super::shap::{logit_shap, tree_shap_class, LOGIT_SHAP_MAX_PLAYERS};
+use super::train::{Mode, ModelError, TrainedModel};
 use crate::import::is_protected_name;
 
 /// One feature's contribution to the suggested pathway.
@@ -30,13 +35,26 @@ pub struct Reason {
     pub words: String,
 }
 
+/// What the reasons explain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Measure {
+    /// The forest's probability that the pathway is the one allocated.
+    #[default]
+    Allocation,
+    /// The pathway's chance of success (pathway-fit mode).
+    Success,
+}
+
 /// All contributions for one pathway, largest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     pub pathway: String,
-    /// The forest's average probability for the pathway over its training data.
+    #[serde(default)]
+    pub measure: Measure,
+    /// The value with nothing known about the referral.
     pub base: f64,
-    /// The forest's probability for this referral (= base + sum of points / 100).
+    /// The value for this referral (= base + sum of points / 100).
     pub probability: f64,
     pub reasons: Vec<Reason>,
 }
@@ -81,19 +99,43 @@ impl TrainedModel {
             .position(|p| p == pathway)
             .ok_or_else(|| ModelError::Incompatible(format!("it has no pathway \"{pathway}\"")))?;
         let (row, _) = self.encoder.encode_values(inputs);
-        let shap = tree_shap(&self.forest, &row);
-        let mut per_feature = vec![0.0; self.encoder.features.len()];
-        for (col_idx, contributions) in shap.values.iter().enumerate() {
-            if let (Some(&source), Some(&c)) = (
-                self.encoder.column_source.get(col_idx),
-                contributions.get(class),
-            ) {
-                if let Some(slot) = per_feature.get_mut(source) {
-                    *slot += c;
+        let n_features = self.encoder.features.len();
+        // Sums the encoded columns' values back into their source features.
+        let by_feature = |columns: &[f64]| {
+            let mut per_feature = vec![0.0; n_features];
+            for (col_idx, &value) in columns.iter().enumerate() {
+                if let Some(slot) = self
+                    .encoder
+                    .column_source
+                    .get(col_idx)
+                    .and_then(|&source| per_feature.get_mut(source))
+                {
+                    *slot += value;
                 }
             }
-        }
-        let base = shap.base.get(class).copied().unwrap_or(0.0);
+            per_feature
+        };
+        let success = match self.fit_learners.get(class) {
+            Some(learner) if self.mode == Mode::Fit && n_features <= LOGIT_SHAP_MAX_PLAYERS => {
+                let (intercept, terms) = learner.terms(&row);
+                logit_shap(intercept, &by_feature(&terms))
+            }
+            _ => None,
+        };
+        let (measure, base, per_feature) = match success {
+            Some((base, values)) => (Measure::Success, base, values),
+            None => {
+                let shap = tree_shap_class(&self.forest, &row, class);
+                (Measure::Allocation, shap.base, by_feature(&shap.values))
+            }
+        };
+        let (toward, away) = match measure {
+            Measure::Allocation => (format!("toward {pathway}"), format!("away from {pathway}")),
+            Measure::Success => {
+                let words = format!("on the chance of success with {pathway}");
+                (words.clone(), words)
+            }
+        };
         let mut reasons: Vec<Reason> = self
             .encoder
             .features
@@ -103,10 +145,10 @@ impl TrainedModel {
                 let value = value_of(inputs, &feature.name);
                 let points = contribution * 100.0;
                 let shown = value.clone().unwrap_or_else(|| "missing".into());
-                let direction = if points >= 0.0 { "toward" } else { "away from" };
+                let direction = if points >= 0.0 { &toward } else { &away };
                 Reason {
                     words: format!(
-                        "{} = {shown}: {:+.0} points {direction} {pathway}",
+                        "{} = {shown}: {:+.0} points {direction}",
                         plain(&feature.name),
                         points
                     ),
@@ -125,6 +167,7 @@ impl TrainedModel {
         let probability = base + reasons.iter().map(|r| r.points / 100.0).sum::<f64>();
         Ok(Explanation {
             pathway: pathway.to_string(),
+            measure,
             base,
             probability,
             reasons,
@@ -289,6 +332,7 @@ mod tests {
             });
             let mut config = TrainConfig::default();
             config.forest.n_trees = 30;
+            config.mode = Mode::Allocations;
             train(&data, &config).expect("the demo trains")
         })
     }
@@ -334,6 +378,42 @@ mod tests {
                 let total = e.base + e.reasons.iter().map(|r| r.points / 100.0).sum::<f64>();
                 prop_assert!((total - raw[class]).abs() < 1e-9, "{} vs {}", total, raw[class]);
             }
+        }
+    }
+
+    #[test]
+    fn in_fit_mode_reasons_explain_the_chance_of_success() {
+        let data = referrals(&DemoOptions {
+            rows: 600,
+            seed: 7,
+            truth: false,
+        });
+        let mut config = TrainConfig::default();
+        config.forest.n_trees = 10;
+        config.mode = Mode::Fit;
+        let m = train(&data, &config).expect("the demo trains");
+        assert_eq!(m.mode, Mode::Fit);
+        for seed in 0..6u32 {
+            let values: Vec<u32> = (0..10).map(|i| (seed * 11 + i * 17) % 89).collect();
+            let inputs = referral(&values);
+            let suggestion = m.suggest(&inputs).unwrap();
+            let e = m.explain(&inputs, &suggestion.top).unwrap();
+            assert_eq!(e.measure, Measure::Success);
+            let class = m
+                .pathways
+                .iter()
+                .position(|p| *p == suggestion.top)
+                .unwrap();
+            let (row, _) = m.encoder.encode_values(&inputs);
+            let chance = m.fit_learners[class].predict(&row);
+            let total = e.base + e.reasons.iter().map(|r| r.points / 100.0).sum::<f64>();
+            assert!((total - chance).abs() < 1e-9, "{total} vs {chance}");
+            assert!((e.probability - chance).abs() < 1e-9);
+            assert!(
+                e.reasons[0].words.contains("chance of success with"),
+                "{}",
+                e.reasons[0].words
+            );
         }
     }
 

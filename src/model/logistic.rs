@@ -136,6 +136,24 @@ impl Logistic {
     }
 
     /// `P(y = true | row)`.
+    /// The log-odds split into the intercept and one term per input, so
+    /// `predict(row) == sigmoid(intercept + terms.sum())`. A term is zero at
+    /// the mean of the rows the model was fitted on.
+    pub fn terms(&self, row: &[f64]) -> (f64, Vec<f64>) {
+        let intercept = self.coef.first().copied().unwrap_or(0.0);
+        let terms = self
+            .coef
+            .iter()
+            .skip(1)
+            .enumerate()
+            .map(|(j, c)| {
+                let v = row.get(j).copied().unwrap_or(self.mean[j]);
+                c * (v - self.mean[j]) / self.scale[j]
+            })
+            .collect();
+        (intercept, terms)
+    }
+
     pub fn predict(&self, row: &[f64]) -> f64 {
         let mut eta = self.coef.first().copied().unwrap_or(0.0);
         for (j, c) in self.coef.iter().skip(1).enumerate() {

@@ -133,6 +133,19 @@ test('batch: score a file in the worker, list the bad row, download the CSV', as
   const lines = readFileSync(out, 'utf8').trim().split('\n');
   assert.equal(lines.length, 41);
   assert.match(lines[0], /^row,id,suggested,confidence/);
+  assert.doesNotMatch(lines[0], /reason/, 'no empty reason columns before reasons are worked out');
+
+  // Reasons are a second step: the same file, now with the top three reasons.
+  await page.click('text=Add the top three reasons to every row');
+  await page.waitForSelector('#top-reasons', { timeout: TRAIN_TIMEOUT });
+  assert.match(await page.textContent('tbody'), /points (toward|away from)/);
+  const [again] = await Promise.all([page.waitForEvent('download'), page.click('text=Download results with reasons (CSV)')]);
+  const withReasons = join(tmp, 'scored-with-reasons.csv');
+  await again.saveAs(withReasons);
+  const reasoned = readFileSync(withReasons, 'utf8').trim().split('\n');
+  assert.equal(reasoned.length, 41);
+  assert.match(reasoned[0], /,reason_1,reason_2,reason_3$/);
+  assert.match(reasoned[1], /points (toward|away from)/);
   await screenshot(page, 'batch');
   await assertAccessible(page, 'Batch');
 });

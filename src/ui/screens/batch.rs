@@ -1,6 +1,10 @@
 //! Batch: score a file of new referrals in the worker, show a table
 //! (suggestion, confidence, set, flags), list the rows that could not be
-//! scored, and download the results as CSV.
+//! scored, and download the results as CSV. Scoring comes first and is quick;
+//! the top three reasons per row are a second step the user asks for, because
+//! exact reasons cost a few milliseconds a row (half a minute for 10,000).
+
+use std::rc::Rc;
 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -18,6 +22,8 @@ const SHOWN: usize = 200;
 pub fn BatchScreen() -> Html {
     let app = use_app();
     let result = use_state(|| None::<BatchResult>);
+    // The last file scored, kept to add its reasons without asking again.
+    let last_file = use_state(|| None::<Rc<(String, Vec<u8>)>>);
     let on_result = {
         let app = app.clone();
         let result = result.clone();
@@ -38,34 +44,63 @@ pub fn BatchScreen() -> Html {
             </section>
         };
     };
-    let on_file = {
+    let start = {
         let job = job.clone();
+        let model = model.clone();
+        move |file: &(String, Vec<u8>), with_reasons: bool| {
+            let (name, bytes) = file.clone();
+            let stage = if with_reasons {
+                format!("Working out the reasons for {name}")
+            } else {
+                format!("Scoring {name}")
+            };
+            job.start(
+                JobRequest::Batch {
+                    name,
+                    bytes,
+                    model: Box::new(model.clone()),
+                    with_reasons,
+                },
+                &stage,
+            );
+        }
+    };
+    let on_file = {
         let app = app.clone();
         let result = result.clone();
+        let last_file = last_file.clone();
+        let start = start.clone();
         Callback::from(move |event: Event| {
             let Some(file) = files::from_input(&event).into_iter().next() else {
                 return;
             };
-            let (job, app, model, result) =
-                (job.clone(), app.clone(), model.clone(), result.clone());
+            let (app, result, last_file, start) = (
+                app.clone(),
+                result.clone(),
+                last_file.clone(),
+                start.clone(),
+            );
             spawn_local(async move {
                 match files::read(file).await {
-                    Ok((name, bytes)) => {
+                    Ok(file) => {
                         result.set(None);
-                        job.start(
-                            JobRequest::Batch {
-                                name: name.clone(),
-                                bytes,
-                                model: Box::new(model),
-                            },
-                            &format!("Scoring {name}"),
-                        );
+                        start(&file, false);
+                        last_file.set(Some(Rc::new(file)));
                     }
                     Err(message) => app.dispatch(Action::Notify(Notice::Error(message))),
                 }
             });
         })
     };
+    let add_reasons = {
+        let last_file = last_file.clone();
+        Callback::from(move |_| {
+            if let Some(file) = last_file.as_ref() {
+                start(file, true);
+            }
+        })
+    };
+    let running = job.is_running();
     let download = {
         let result = result.clone();
         let app = app.clone();
@@ -91,7 +126,17 @@ pub fn BatchScreen() -> Html {
             <JobProgress job={job.clone()} />
             if let Some(r) = (*result).clone() {
                 <h2 id="batch-result">{ format!("{}: {} referrals scored, {} could not be", r.source, r.rows.len(), r.problems.len()) }</h2>
-                <div class="actions"><button type="button" onclick={download}>{ "Download results (CSV)" }</button></div>
+                <div class="actions"><button type="button" onclick={download}>{ if r.with_reasons { "Download results with reasons (CSV)" } else { "Download results (CSV)" } }</button></div>
+                if !r.with_reasons && !r.rows.is_empty() {
+                    <div class="reasons-step" role="region" aria-labelledby="batch-reasons">
+                        <h3 id="batch-reasons">{ "Reasons for each row" }</h3>
+                        <p class="hint">{ format!(
+                            "The top three reasons behind each suggestion are exact, and take a few milliseconds a row to work out: {} for this file. You can keep reading the table while they are worked out.",
+                            rough_duration(r.rows.len())
+                        ) }</p>
+                        <button type="button" onclick={add_reasons} disabled={running}>{ "Add the top three reasons to every row" }</button>
+                    </div>
+                }
                 if !r.problems.is_empty() {
                     <div class="banner warn" role="region" aria-labelledby="batch-problems">
                         <h3 id="batch-problems">{ "Rows not scored" }</h3>
@@ -102,14 +147,30 @@ pub fn BatchScreen() -> Html {
                     <table>
                         <caption>{ if r.rows.len() > SHOWN { format!("The first {SHOWN} rows (all are in the download)") } else { "Suggestions".to_string() } }</caption>
                         <thead><tr><th scope="col">{ "Row" }</th><th scope="col">{ "Id" }</th><th scope="col">{ "Suggested" }</th><th scope="col" class="num">{ "Confidence" }</th>
-                            <th scope="col">{ "90% set" }</th><th scope="col">{ "Flags" }</th></tr></thead>
+                            <th scope="col">{ "90% set" }</th><th scope="col">{ "Flags" }</th>
+                            if r.with_reasons { <th scope="col" id="top-reasons">{ "Top reasons" }</th> }</tr></thead>
                         <tbody>{ for r.rows.iter().take(SHOWN).map(|row| html! {
                             <tr><td class="num">{ row.row }</td><td>{ row.id.clone().unwrap_or_default() }</td><td>{ &row.suggested }</td>
-                                <td class="num">{ format!("{:.0}%", row.confidence * 100.0) }</td><td>{ row.prediction_set.join(", ") }</td><td>{ row.flags.join("; ") }</td></tr>
+                                <td class="num">{ format!("{:.0}%", row.confidence * 100.0) }</td><td>{ row.prediction_set.join(", ") }</td><td>{ row.flags.join("; ") }</td>
+                                if r.with_reasons { <td><ul class="plain">{ for row.reasons.iter().map(|w| html! { <li>{ w }</li> }) }</ul></td> }</tr>
                         }) }</tbody>
                     </table>
                 </div>
             }
         </section>
+    }
+}
+
+/// "about 30 seconds" for the reasons of `rows` rows, at the 3 ms a row
+/// measured for the demo model in Chromium (BENCHMARKS.md); bigger forests
+/// take longer, so it is only ever "about".
+fn rough_duration(rows: usize) -> String {
+    let seconds = rows as f64 * 0.003;
+    if seconds < 2.0 {
+        "a second or two".to_string()
+    } else if seconds < 90.0 {
+        format!("about {:.0} seconds", seconds)
+    } else {
+        format!("about {:.0} minutes", seconds / 60.0)
     }
 }

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::decisions::{self, DecisionRecord, OVERRIDE_REASONS};
 use crate::model::encode::Encoding;
-use crate::model::explain::{Counterfactual, Explanation};
+use crate::model::explain::{Counterfactual, Explanation, Measure};
 use crate::model::train::{Mode, Suggestion, TrainedModel};
 use crate::ui::components::charts::{Bar, Bars};
 use crate::ui::state::{use_app, Action, Notice};
@@ -485,11 +485,18 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
                 <ol id="reasons">
                     { for e.reasons.iter().take(3).map(|r| html! { <li>{ &r.words }</li> }) }
                 </ol>
-                <Bars title={format!("Contribution of every feature to {} (points of probability; hatched bars point away)", e.pathway)}
+                <Bars title={match e.measure {
+                        Measure::Allocation => format!("Contribution of every feature to {} (points of probability; hatched bars point away)", e.pathway),
+                        Measure::Success => format!("Contribution of every feature to the chance of success with {} (points; hatched bars lower it)", e.pathway),
+                    }}
                     bars={reason_bars} signed={true} />
-                <p class="hint">{ format!("Reasons are exact Shapley contributions to the forest's probability for {} ({}%), from a base of {}% for a typical referral.",
-                    e.pathway, (e.probability * 100.0).round(), (e.base * 100.0).round()) }
-                    if s.mode == Mode::Fit { { " In pathway-fit mode they explain which pathway similar referrals were successfully given." } }</p>
+                <p class="hint">{ match e.measure {
+                    Measure::Allocation => format!("Reasons are exact Shapley contributions to the forest's probability for {} ({}%), from a base of {}% for a typical referral.",
+                        e.pathway, (e.probability * 100.0).round(), (e.base * 100.0).round()),
+                    Measure::Success => format!("Reasons are exact Shapley contributions to the chance of success with {} ({}%), from a base of {}% for the average referral that took it.",
+                        e.pathway, (e.probability * 100.0).round(), (e.base * 100.0).round()),
+                } }
+                    if s.mode == Mode::Fit && e.measure == Measure::Allocation { { " This model has too many features to explain the chance of success exactly, so the reasons explain which pathway similar referrals were given." } }</p>
             }
             <h3>{ "What would change it" }</h3>
             <p id="counterfactual">{ match &o.counterfactual {
