@@ -26,16 +26,7 @@ fn best<T>(n: usize, mut f: impl FnMut() -> T) -> (T, f64) {
 }
 
 fn leaves(forest: &Forest) -> f64 {
-    let total: usize = forest
-        .trees()
-        .iter()
-        .map(|t| {
-            t.nodes
-                .iter()
-                .filter(|n| matches!(n, signpost::model::forest::Node::Leaf { .. }))
-                .count()
-        })
-        .sum();
+    let total: usize = forest.trees().iter().map(|t| t.leaves()).sum();
     total as f64 / forest.trees().len().max(1) as f64
 }
 

@@ -156,16 +156,7 @@ fn main() {
         accuracy(&predicted, y_test)
     );
     let depths: Vec<usize> = forest.trees().iter().map(|t| t.depth()).collect();
-    let leaves: usize = forest
-        .trees()
-        .iter()
-        .map(|t| {
-            t.nodes
-                .iter()
-                .filter(|n| matches!(n, signpost::model::forest::Node::Leaf { .. }))
-                .count()
-        })
-        .sum();
+    let leaves: usize = forest.trees().iter().map(|t| t.leaves()).sum();
     println!(
         "ours: max tree depth {}, mean leaves per tree {:.0}",
         depths.iter().max().unwrap_or(&0),

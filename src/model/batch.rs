@@ -57,8 +57,14 @@ fn flags_of(s: &super::train::Suggestion) -> Vec<String> {
     if !s.flags.imputed.is_empty() {
         flags.push(format!("filled in: {}", s.flags.imputed.join(" ")));
     }
-    for c in s.chances.iter().filter(|c| c.little_evidence) {
-        flags.push(format!("little evidence for {}", c.pathway));
+    let thin: Vec<&str> = s
+        .chances
+        .iter()
+        .filter(|c| c.little_evidence)
+        .map(|c| c.pathway.as_str())
+        .collect();
+    if !thin.is_empty() {
+        flags.push(format!("little evidence for {}", thin.join(", ")));
     }
     if s.weak_model {
         flags.push("weak model".to_string());
@@ -233,6 +239,12 @@ mod tests {
         assert!(result.rows.iter().all(|r| r.reasons.len() == 3
             && r.prediction_set.contains(&r.suggested)
             || !r.flags.is_empty()));
+        assert!(result.rows.iter().all(|r| r
+            .flags
+            .iter()
+            .filter(|f| f.starts_with("little evidence"))
+            .count()
+            <= 1));
         let csv = to_csv(&result);
         assert_eq!(csv.lines().count(), 30);
         assert!(csv

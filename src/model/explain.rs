@@ -129,11 +129,13 @@ impl TrainedModel {
                 (Measure::Allocation, shap.base, by_feature(&shap.values))
             }
         };
-        let (toward, away) = match measure {
-            Measure::Allocation => (format!("toward {pathway}"), format!("away from {pathway}")),
+        // "+18 points toward Crisis intervention", "6 points away from
+        // Peer support group", "-4 points on the chance of success with ...".
+        let size_and_direction = |points: f64| match measure {
+            Measure::Allocation if points >= 0.0 => format!("{points:+.0} points toward {pathway}"),
+            Measure::Allocation => format!("{:.0} points away from {pathway}", -points),
             Measure::Success => {
-                let words = format!("on the chance of success with {pathway}");
-                (words.clone(), words)
+                format!("{points:+.0} points on the chance of success with {pathway}")
             }
         };
         let mut reasons: Vec<Reason> = self
@@ -145,12 +147,11 @@ impl TrainedModel {
                 let value = value_of(inputs, &feature.name);
                 let points = contribution * 100.0;
                 let shown = value.clone().unwrap_or_else(|| "missing".into());
-                let direction = if points >= 0.0 { &toward } else { &away };
                 Reason {
                     words: format!(
-                        "{} = {shown}: {:+.0} points {direction}",
+                        "{} = {shown}: {}",
                         plain(&feature.name),
-                        points
+                        size_and_direction(points)
                     ),
                     feature: feature.name.clone(),
                     value,

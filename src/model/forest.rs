@@ -175,6 +175,14 @@ impl Tree {
         }
     }
 
+    /// How many leaves the tree has.
+    pub fn leaves(&self) -> usize {
+        self.nodes
+            .iter()
+            .filter(|n| matches!(n, Node::Leaf { .. }))
+            .count()
+    }
+
     /// Longest root-to-leaf path, in edges.
     pub fn depth(&self) -> usize {
         let mut depth = vec![0usize; self.nodes.len()];

@@ -860,10 +860,18 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
     let metrics = chosen_report.cv.clone();
     let weak = metrics.balanced_accuracy < config.quality_bar;
     let verdict = if weak {
+        // One decimal when whole percentages would read "70%, below the bar of 70%".
+        let (score, bar) = if percent(metrics.balanced_accuracy) == percent(config.quality_bar) {
+            let tenth = |x: f64| format!("{:.1}%", x * 100.0);
+            (tenth(metrics.balanced_accuracy), tenth(config.quality_bar))
+        } else {
+            (
+                percent(metrics.balanced_accuracy),
+                percent(config.quality_bar),
+            )
+        };
         format!(
-            "Not good enough to support decisions: balanced accuracy {} on unseen referrals, below the bar of {}. Use the suggestions with great care, or add data and retrain.",
-            percent(metrics.balanced_accuracy),
-            percent(config.quality_bar)
+            "Not good enough to support decisions: balanced accuracy {score} on unseen referrals, below the bar of {bar}. Use the suggestions with great care, or add data and retrain."
         )
     } else {
         format!(

@@ -135,6 +135,7 @@ test('batch: score a file in the worker, list the bad row, download the CSV', as
   assert.match(lines[0], /^row,id,suggested,confidence/);
   assert.doesNotMatch(lines[0], /reason/, 'no empty reason columns before reasons are worked out');
 
+  await screenshot(page, 'batch-scored');
   // Reasons are a second step: the same file, now with the top three reasons.
   await page.click('text=Add the top three reasons to every row');
   await page.waitForSelector('#top-reasons', { timeout: TRAIN_TIMEOUT });

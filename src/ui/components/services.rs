@@ -5,7 +5,8 @@
 use yew::prelude::*;
 
 use crate::ranker::{rank_pathway, Person, RankOptions, RankedService};
-use crate::ui::screens::directory::{checked_value, input_value, set_label, today};
+use crate::ui::components::form;
+use crate::ui::screens::directory::{set_label, today};
 use crate::ui::state::use_app;
 
 #[derive(Properties, PartialEq)]
@@ -22,11 +23,11 @@ pub fn ServicesForPathway(props: &ServicesForPathwayProps) -> Html {
 
     let on_zip = {
         let zip = zip.clone();
-        Callback::from(move |event: InputEvent| zip.set(input_value(&event)))
+        Callback::from(move |event: InputEvent| zip.set(form::value(&event)))
     };
     let on_income = {
         let over_income = over_income.clone();
-        Callback::from(move |event: Event| over_income.set(checked_value(&event)))
+        Callback::from(move |event: Event| over_income.set(form::checked(&event)))
     };
 
     let body = match (&ws.directory, &ws.pathway_terms) {

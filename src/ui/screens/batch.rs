@@ -152,7 +152,7 @@ pub fn BatchScreen() -> Html {
                         <tbody>{ for r.rows.iter().take(SHOWN).map(|row| html! {
                             <tr><td class="num">{ row.row }</td><td>{ row.id.clone().unwrap_or_default() }</td><td>{ &row.suggested }</td>
                                 <td class="num">{ format!("{:.0}%", row.confidence * 100.0) }</td><td>{ row.prediction_set.join(", ") }</td><td>{ row.flags.join("; ") }</td>
-                                if r.with_reasons { <td><ul class="plain">{ for row.reasons.iter().map(|w| html! { <li>{ w }</li> }) }</ul></td> }</tr>
+                                if r.with_reasons { <td class="reasons"><ul class="plain">{ for row.reasons.iter().map(|w| html! { <li>{ w }</li> }) }</ul></td> }</tr>
                         }) }</tbody>
                     </table>
                 </div>

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::import::{quality_report, ColumnKind, Dataset, Role, SuccessRule};
+use crate::ui::components::form;
 use crate::ui::state::{use_app, Action};
 
 const PAGE_ROWS: usize = 20;
@@ -41,13 +42,6 @@ pub fn role_label(role: Role) -> &'static str {
         .iter()
         .find(|(r, _)| *r == role)
         .map_or("?", |(_, label)| label)
-}
-
-fn select_value(event: &Event) -> Option<String> {
-    event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-        .map(|select| select.value())
 }
 
 /// The success rule in words.
@@ -109,8 +103,8 @@ fn ColumnTable(props: &DataProps) -> Html {
         let on_kind = {
             let app = app.clone();
             Callback::from(move |event: Event| {
-                let chosen = select_value(&event)
-                    .and_then(|v| KINDS.iter().find(|(_, label)| *label == v).map(|(k, _)| *k));
+                let v = form::value(&event);
+                let chosen = KINDS.iter().find(|(_, label)| *label == v).map(|(k, _)| *k);
                 if let Some(kind) = chosen {
                     app.dispatch(Action::SetColumnKind(col_idx, kind));
                 }
@@ -119,8 +113,8 @@ fn ColumnTable(props: &DataProps) -> Html {
         let on_role = {
             let app = app.clone();
             Callback::from(move |event: Event| {
-                let chosen = select_value(&event)
-                    .and_then(|v| ROLES.iter().find(|(_, label)| *label == v).map(|(r, _)| *r));
+                let v = form::value(&event);
+                let chosen = ROLES.iter().find(|(_, label)| *label == v).map(|(r, _)| *r);
                 if let Some(role) = chosen {
                     app.dispatch(Action::SetColumnRole(col_idx, role));
                 }
@@ -269,14 +263,12 @@ fn SuccessRuleEditor(props: &DataProps) -> Html {
     };
     let on_column = {
         let column = column.clone();
-        Callback::from(move |event: Event| column.set(select_value(&event)))
+        Callback::from(move |event: Event| column.set(Some(form::value(&event))))
     };
     let on_comparison = {
         let comparison = comparison.clone();
         Callback::from(move |event: Event| {
-            if let Some(v) = select_value(&event) {
-                comparison.set(v);
-            }
+            comparison.set(form::value(&event));
         })
     };
     let on_value = {

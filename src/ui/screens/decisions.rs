@@ -5,12 +5,9 @@
 use yew::prelude::*;
 
 use crate::decisions::{summarise, to_csv};
+use crate::ui::components::form::pct;
 use crate::ui::files;
 use crate::ui::state::{use_app, Action, Notice};
-
-fn pct(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
-}
 
 #[component]
 pub fn DecisionsScreen() -> Html {

@@ -5,7 +5,6 @@
 //! workspace, so it is saved in this browser. Text from files is shown as
 //! text.
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -14,35 +13,11 @@ use crate::ranker::{
     Channel, Date, Directory, PathwayTerm, PathwayTerms, Person, Problem, RankOptions,
     RankedService, ResultSet, Rule, Service, ServiceKind,
 };
+use crate::ui::components::form;
 use crate::ui::files;
 use crate::ui::state::{use_app, Action, Notice};
 
 // ---------------------------------------------------------------- helpers
-
-/// The value of the `<input>` an event came from.
-pub fn input_value(event: &Event) -> String {
-    event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|input| input.value())
-        .unwrap_or_default()
-}
-
-/// Whether the checkbox an event came from is ticked.
-pub fn checked_value(event: &Event) -> bool {
-    event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .is_some_and(|input| input.checked())
-}
-
-fn select_value(event: &Event) -> String {
-    event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-        .map(|select| select.value())
-        .unwrap_or_default()
-}
 
 /// Today's date in the browser's time zone.
 pub fn today() -> Option<Date> {
@@ -199,29 +174,29 @@ fn FindServices(props: &DirectoryProps) -> Html {
 
     let on_zip = {
         let zip = zip.clone();
-        Callback::from(move |e: InputEvent| zip.set(input_value(&e)))
+        Callback::from(move |e: InputEvent| zip.set(form::value(&e)))
     };
     let on_income = {
         let over_income = over_income.clone();
-        Callback::from(move |e: Event| over_income.set(select_value(&e) == "yes"))
+        Callback::from(move |e: Event| over_income.set(form::value(&e) == "yes"))
     };
     let on_issue = {
         let issue = issue.clone();
-        Callback::from(move |e: Event| issue.set(select_value(&e)))
+        Callback::from(move |e: Event| issue.set(form::value(&e)))
     };
     let on_date = {
         let date = date.clone();
-        Callback::from(move |e: InputEvent| date.set(input_value(&e)))
+        Callback::from(move |e: InputEvent| date.set(form::value(&e)))
     };
     let on_algorithm = {
         let algorithm = algorithm.clone();
         Callback::from(move |e: Event| {
-            algorithm.set(Algorithm::parse(&select_value(&e)).unwrap_or_default())
+            algorithm.set(Algorithm::parse(&form::value(&e)).unwrap_or_default())
         })
     };
     let on_excluded = {
         let show_excluded = show_excluded.clone();
-        Callback::from(move |e: Event| show_excluded.set(checked_value(&e)))
+        Callback::from(move |e: Event| show_excluded.set(form::checked(&e)))
     };
     let on_submit = {
         let (zip, chosen_pops, over_income, issue, date, algorithm, query, error) = (
@@ -274,7 +249,7 @@ fn FindServices(props: &DirectoryProps) -> Html {
             let pop = pop.clone();
             Callback::from(move |e: Event| {
                 let mut next: Vec<String> = (*chosen_pops).iter().filter(|p| **p != pop).cloned().collect();
-                if checked_value(&e) {
+                if form::checked(&e) {
                     next.push(pop.clone());
                 }
                 chosen_pops.set(next);
@@ -414,7 +389,7 @@ fn ServiceList(props: &DirectoryProps) -> Html {
 
     let on_search = {
         let search = search.clone();
-        Callback::from(move |e: InputEvent| search.set(input_value(&e)))
+        Callback::from(move |e: InputEvent| search.set(form::value(&e)))
     };
     let add = {
         let app = app.clone();
@@ -665,7 +640,7 @@ fn text_field(
             <label for={id.to_string()}>{ label }</label>
             <input id={id.to_string()} type="text" value={value.to_string()}
                 aria-describedby={hint.map(|_| hint_id.clone())}
-                oninput={Callback::from(move |e: InputEvent| on.emit(input_value(&e)))} />
+                oninput={Callback::from(move |e: InputEvent| on.emit(form::value(&e)))} />
             if let Some(h) = hint { <p class="hint" id={hint_id.clone()}>{ h }</p> }
         </div>
     }
@@ -675,7 +650,7 @@ fn check_field(id: &str, label: &str, checked: bool, on: Callback<bool>) -> Html
     html! {
         <div class="checkbox">
             <input id={id.to_string()} type="checkbox" checked={checked}
-                onchange={Callback::from(move |e: Event| on.emit(checked_value(&e)))} />
+                onchange={Callback::from(move |e: Event| on.emit(form::checked(&e)))} />
             <label for={id.to_string()}>{ label }</label>
         </div>
     }
@@ -706,7 +681,7 @@ fn ServiceEditor(props: &EditorProps) -> Html {
     let on_kind = {
         let draft = draft.clone();
         Callback::from(move |e: Event| {
-            let chosen = select_value(&e);
+            let chosen = form::value(&e);
             if let Some(kind) = KINDS.into_iter().find(|k| k.label() == chosen) {
                 let mut next = (*draft).clone();
                 next.kind = kind;
@@ -830,7 +805,7 @@ fn ServiceEditor(props: &EditorProps) -> Html {
                     <div class="field">
                         <label for="edit-next-date">{ "Next date (irregular in-person services)" }</label>
                         <input id="edit-next-date" type="date" value={d.next_date.clone()}
-                            oninput={{ let on = text(|d, v| d.next_date = v); Callback::from(move |e: InputEvent| on.emit(input_value(&e))) }} />
+                            oninput={{ let on = text(|d, v| d.next_date = v); Callback::from(move |e: InputEvent| on.emit(form::value(&e))) }} />
                     </div>
                 </div>
                 { check_field("edit-regular", "Regular weekly hours", d.regular_hours, flag(|d, v| d.regular_hours = v)) }
@@ -1058,7 +1033,7 @@ fn PathwayEditor(props: &DirectoryProps) -> Html {
         let on = {
             let app = app.clone();
             let pathway = pathway.clone();
-            Callback::from(move |e: Event| set_terms(pathway.clone(), terms(&input_value(&e)), &app))
+            Callback::from(move |e: Event| set_terms(pathway.clone(), terms(&form::value(&e)), &app))
         };
         html! {
             <div class="field">
@@ -1073,7 +1048,7 @@ fn PathwayEditor(props: &DirectoryProps) -> Html {
     });
     let on_new_name = {
         let new_name = new_name.clone();
-        Callback::from(move |e: InputEvent| new_name.set(input_value(&e)))
+        Callback::from(move |e: InputEvent| new_name.set(form::value(&e)))
     };
     let add = {
         let (app, new_name) = (app.clone(), new_name.clone());

@@ -11,6 +11,7 @@ use crate::jobs::{JobRequest, JobResult};
 use crate::model::forest::ClassWeight;
 use crate::model::train::{Mode, TrainConfig, TrainedModel};
 use crate::ui::components::charts::{Bar, Bars, HeatMap, Lines, Series, STYLES};
+use crate::ui::components::form;
 use crate::ui::components::progress::JobProgress;
 use crate::ui::files;
 use crate::ui::jobs::use_job;
@@ -23,27 +24,6 @@ fn pct(x: f64) -> String {
 fn today() -> String {
     let iso: String = js_sys::Date::new_0().to_iso_string().into();
     iso.chars().take(10).collect()
-}
-
-fn checked(event: &Event) -> bool {
-    event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .is_some_and(|i| i.checked())
-}
-
-fn value_of(event: &Event) -> String {
-    let target = event.target();
-    if let Some(select) = target
-        .clone()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-    {
-        return select.value();
-    }
-    target
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default()
 }
 
 /// Columns that may be features: the feature and protected ones.
@@ -182,7 +162,7 @@ fn Trainer(props: &TrainerProps) -> Html {
             let protected = *protected;
             Callback::from(move |event: Event| {
                 let mut next = (*chosen).clone();
-                if checked(&event) {
+                if form::checked(&event) {
                     if protected {
                         // Needs an explicit confirmation first.
                         pending.set(Some(name.clone()));
@@ -236,7 +216,7 @@ fn Trainer(props: &TrainerProps) -> Html {
     let on_mode = {
         let mode = mode.clone();
         Callback::from(move |event: Event| {
-            mode.set(match value_of(&event).as_str() {
+            mode.set(match form::value(&event).as_str() {
                 "allocations" => Mode::Allocations,
                 "fit" => Mode::Fit,
                 _ => Mode::Auto,
@@ -246,7 +226,7 @@ fn Trainer(props: &TrainerProps) -> Html {
     let on_trees = {
         let trees = trees.clone();
         Callback::from(move |event: Event| {
-            if let Ok(n) = value_of(&event).parse::<usize>() {
+            if let Ok(n) = form::value(&event).parse::<usize>() {
                 trees.set(n.clamp(1, 500));
             }
         })
@@ -254,14 +234,14 @@ fn Trainer(props: &TrainerProps) -> Html {
     let on_depth = {
         let depth = depth.clone();
         Callback::from(move |event: Event| {
-            if let Ok(n) = value_of(&event).parse::<usize>() {
+            if let Ok(n) = form::value(&event).parse::<usize>() {
                 depth.set(n.clamp(1, 30));
             }
         })
     };
     let on_balanced = {
         let balanced = balanced.clone();
-        Callback::from(move |event: Event| balanced.set(checked(&event)))
+        Callback::from(move |event: Event| balanced.set(form::checked(&event)))
     };
 
     html! {

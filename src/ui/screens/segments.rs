@@ -3,7 +3,6 @@
 //! protected audit), draw them on the first two principal components, and
 //! hand them to the simulator as arrival groups.
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::import::{ColumnKind, Dataset, Role};
@@ -12,29 +11,11 @@ use crate::segment::{
     KChoice, SegmentConfig, SegmentProfile, Segmentation, DEFAULT_K_RANGE, DEFAULT_SEED,
 };
 use crate::ui::components::charts::{Bar, Bars};
+use crate::ui::components::form::{self, pct};
 use crate::ui::components::progress::JobProgress;
 use crate::ui::components::scatter::{PointGroup, Scatter};
 use crate::ui::jobs::use_job;
 use crate::ui::state::{use_app, Action, Notice};
-
-fn pct(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
-}
-
-fn checked(event: &Event) -> bool {
-    event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .is_some_and(|i| i.checked())
-}
-
-fn value_of(event: &Event) -> String {
-    event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
 
 /// Columns that can be clustered on: (name, protected).
 fn candidates(data: &Dataset) -> Vec<(String, bool)> {
@@ -189,7 +170,7 @@ pub fn SegmentsScreen() -> Html {
             Callback::from(move |event: Event| {
                 let mut next = (*chosen).clone();
                 next.retain(|n| n != &name);
-                if checked(&event) {
+                if form::checked(&event) {
                     next.push(name.clone());
                 }
                 chosen.set(next);
@@ -206,7 +187,7 @@ pub fn SegmentsScreen() -> Html {
         let h = handle.clone();
         let oninput = Callback::from(move |e: InputEvent| {
             let e: Event = e.into();
-            h.set(value_of(&e));
+            h.set(form::value(&e));
         });
         html! { <input id={id} type="number" min="1" step="1" value={(**handle).clone()} oninput={oninput} /> }
     };
@@ -277,7 +258,7 @@ pub fn SegmentsScreen() -> Html {
                 <div>
                     <label for="segment-seed">{ "Seed (the same seed gives the same groups) " }</label>
                     <input id="segment-seed" type="number" min="0" step="1" value={(*seed).clone()}
-                        oninput={ let s = seed.clone(); Callback::from(move |e: InputEvent| { let e: Event = e.into(); s.set(value_of(&e)); }) } />
+                        oninput={ let s = seed.clone(); Callback::from(move |e: InputEvent| { let e: Event = e.into(); s.set(form::value(&e)); }) } />
                 </div>
                 <div class="actions">
                     <button id="segment-run" type="button" class="primary" onclick={run} disabled={job.is_running()}>{ "Find groups" }</button>

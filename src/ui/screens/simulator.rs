@@ -15,6 +15,7 @@ use yew::prelude::*;
 use crate::jobs::{JobRequest, JobResult};
 use crate::sim::{demo_scenario, Dist, Estimate, RunConfig, Scenario, SimReport};
 use crate::ui::components::charts::{Lines, Series, STYLES};
+use crate::ui::components::form;
 use crate::ui::components::progress::JobProgress;
 use crate::ui::jobs::{use_job, JobHandle};
 use crate::ui::state::{use_app, Action, Notice};
@@ -70,19 +71,6 @@ fn dist_kind(dist: &Dist) -> &'static str {
         Dist::Fixed { .. } => "always the same",
         Dist::Empirical { .. } => "drawn from observed stays",
     }
-}
-
-fn input_value(event: &Event) -> Option<f64> {
-    let input = event
-        .target()?
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .ok()?;
-    input
-        .value()
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
 }
 
 fn num(v: f64) -> String {
@@ -207,7 +195,7 @@ pub fn SimulatorScreen() -> Html {
         move |edit: Edit| {
             let change = change.clone();
             Callback::from(move |event: Event| {
-                if let Some(v) = input_value(&event) {
+                if let Some(v) = form::number(&event) {
                     let edit = edit.clone();
                     change(Box::new(move |s: &mut Scenario| edit(s, v)));
                 }

@@ -12,33 +12,10 @@ use crate::model::encode::Encoding;
 use crate::model::explain::{Counterfactual, Explanation, Measure};
 use crate::model::train::{Mode, Suggestion, TrainedModel};
 use crate::ui::components::charts::{Bar, Bars};
+use crate::ui::components::form::{self, pct};
 use crate::ui::state::{use_app, Action, Notice};
 
 type Inputs = Vec<(String, Option<String>)>;
-
-fn pct(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
-}
-
-fn target_value(event: &Event) -> String {
-    let target = event.target();
-    if let Some(select) = target
-        .clone()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-    {
-        return select.value();
-    }
-    if let Some(area) = target
-        .clone()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-    {
-        return area.value();
-    }
-    target
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
 
 /// Checks the form's values against the model's features: messages for
 /// unreadable or out-of-range numbers. Missing values are allowed (imputed
@@ -227,7 +204,7 @@ fn Triage(props: &TriageProps) -> Html {
         let current = inputs.iter().find(|(n, _)| *n == feature.name).and_then(|(_, v)| v.clone()).unwrap_or_default();
         let name = feature.name.clone();
         let set_value = set_value.clone();
-        let on_change = Callback::from(move |event: Event| set_value.emit((name.clone(), target_value(&event))));
+        let on_change = Callback::from(move |event: Event| set_value.emit((name.clone(), form::value(&event))));
         let label = feature.name.replace('_', " ");
         let control = match &feature.encoding {
             Encoding::Number { date: true, .. } => {
@@ -429,11 +406,11 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
     };
     let on_decided = {
         let decided = decided.clone();
-        Callback::from(move |event: Event| decided.set(target_value(&event)))
+        Callback::from(move |event: Event| decided.set(form::value(&event)))
     };
     let on_reason = {
         let reason = reason.clone();
-        Callback::from(move |event: Event| reason.set(target_value(&event)))
+        Callback::from(move |event: Event| reason.set(form::value(&event)))
     };
     let on_reason_text = {
         let reason_text = reason_text.clone();
