@@ -21,6 +21,9 @@ pub struct BatchRow {
     pub flags: Vec<String>,
     /// The top three reasons in words (empty when reasons were not asked for).
     pub reasons: Vec<String>,
+    /// The model's inputs as read from the row, to review it in full.
+    #[serde(default)]
+    pub inputs: Vec<(String, Option<String>)>,
 }
 
 /// A row that could not be scored.
@@ -101,7 +104,8 @@ pub fn score(
             progress(row_idx, dataset.n_rows);
         }
         let row = row_idx + 2;
-        let suggestion = match model.suggest_row(dataset, row_idx) {
+        let inputs = model.inputs_of_row(dataset, row_idx);
+        let suggestion = match model.suggest(&inputs) {
             Ok(s) => s,
             Err(err) => {
                 problems.push(BatchProblem {
@@ -112,17 +116,6 @@ pub fn score(
             }
         };
         let reasons = if with_reasons {
-            let inputs: Vec<(String, Option<String>)> = model
-                .encoder
-                .features
-                .iter()
-                .map(|f| {
-                    let value = dataset
-                        .column(&f.name)
-                        .and_then(|c| c.cells.get(row_idx).cloned().flatten());
-                    (f.name.clone(), value)
-                })
-                .collect();
             model
                 .explain(&inputs, &suggestion.top)
                 .map(|e| e.reasons.into_iter().take(3).map(|r| r.words).collect())
@@ -147,6 +140,7 @@ pub fn score(
             alternative: suggestion.alternative,
             prediction_set: suggestion.prediction_set,
             reasons,
+            inputs,
         });
     }
     progress(dataset.n_rows, dataset.n_rows);

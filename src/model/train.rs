@@ -1088,22 +1088,28 @@ impl TrainedModel {
         })
     }
 
-    /// The suggestion for row `row_idx` of a dataset with the model's features.
-    pub fn suggest_row(&self, dataset: &Dataset, row_idx: usize) -> Result<Suggestion, ModelError> {
-        let inputs: Vec<(String, Option<String>)> = self
-            .encoder
+    /// The model's inputs, as (column, value) pairs, from row `row_idx` of a
+    /// dataset with the model's features (a missing column reads as empty).
+    pub fn inputs_of_row(
+        &self,
+        dataset: &Dataset,
+        row_idx: usize,
+    ) -> Vec<(String, Option<String>)> {
+        self.encoder
             .features
             .iter()
             .map(|f| {
                 let value = dataset
-                    .columns
-                    .iter()
-                    .find(|c| c.name == f.name)
+                    .column(&f.name)
                     .and_then(|c| c.cells.get(row_idx).cloned().flatten());
                 (f.name.clone(), value)
             })
-            .collect();
-        self.suggest(&inputs)
+            .collect()
+    }
+
+    /// The suggestion for row `row_idx` of a dataset with the model's features.
+    pub fn suggest_row(&self, dataset: &Dataset, row_idx: usize) -> Result<Suggestion, ModelError> {
+        self.suggest(&self.inputs_of_row(dataset, row_idx))
     }
 
     /// The model as JSON, for "Export model".

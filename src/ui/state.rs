@@ -7,7 +7,25 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::import::{ColumnKind, Dataset, Problem, Role, SuccessRule};
+use crate::model::batch::BatchResult;
 use crate::workspace::Workspace;
+
+/// A scored batch file, kept while the page is open so that reviewing a row
+/// in Triage and coming back loses nothing. Not saved: it holds referral data
+/// the user never asked to keep, and the file scores again in a second.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchSession {
+    pub file_name: String,
+    pub bytes: Rc<Vec<u8>>,
+    pub result: Rc<BatchResult>,
+}
+
+/// A referral sent from another screen to Triage for a full review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub referral: Option<String>,
+    pub inputs: Vec<(String, Option<String>)>,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
@@ -25,6 +43,9 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// Row-level problems of the last import (the import itself succeeded).
     pub import_problems: Rc<Vec<Problem>>,
+    pub batch: Option<Rc<BatchSession>>,
+    /// A referral waiting for the Triage screen to open it.
+    pub review: Option<Rc<Review>>,
 }
 
 pub enum Action {
@@ -48,6 +69,11 @@ pub enum Action {
     Update(Box<dyn FnOnce(&mut Workspace)>),
     Notify(Notice),
     DismissNotice,
+    /// A batch was scored (or forgotten).
+    SetBatch(Option<BatchSession>),
+    /// Open a referral in Triage; `ReviewTaken` once Triage has it.
+    Review(Review),
+    ReviewTaken,
 }
 
 impl AppState {
@@ -70,9 +96,13 @@ impl Reducible for AppState {
                 loaded: true,
                 ..(*self).clone()
             },
+            // A new or cleared workspace forgets the batch and any pending
+            // review too: they hold referral data.
             Action::Replace { workspace, notice } => AppState {
                 notice: Some(notice),
                 import_problems: Rc::default(),
+                batch: None,
+                review: None,
                 ..self.changed(workspace)
             },
             Action::SetData {
@@ -135,6 +165,18 @@ impl Reducible for AppState {
             }
             Action::Notify(notice) => AppState {
                 notice: Some(notice),
+                ..(*self).clone()
+            },
+            Action::SetBatch(batch) => AppState {
+                batch: batch.map(Rc::new),
+                ..(*self).clone()
+            },
+            Action::Review(review) => AppState {
+                review: Some(Rc::new(review)),
+                ..(*self).clone()
+            },
+            Action::ReviewTaken => AppState {
+                review: None,
                 ..(*self).clone()
             },
             Action::DismissNotice => AppState {

@@ -147,6 +147,18 @@ test('batch: score a file in the worker, list the bad row, download the CSV', as
   assert.equal(reasoned.length, 41);
   assert.match(reasoned[0], /,reason_1,reason_2,reason_3$/);
   assert.match(reasoned[1], /points (toward|away from)/);
+
+  // Review a row in Triage: it opens filled in with its suggestion; coming
+  // back, the scored table is still there.
+  await page.click('button[aria-label="Review N3 in Triage and record the decision"]');
+  await page.waitForSelector('#suggestion-title');
+  assert.equal(await page.evaluate(() => location.hash), '#triage');
+  assert.match(await page.textContent('main'), /Referral: N3/);
+  assert.equal(await page.inputValue('#in-risk_level'), '4');
+  assert.match(await page.textContent('#reasons'), /points (toward|away from)/);
+  await goTo(page, 'batch');
+  await page.waitForSelector('#top-reasons');
+  assert.match(await page.textContent('#batch-result'), /40 referrals scored/);
   await screenshot(page, 'batch');
   await assertAccessible(page, 'Batch');
 });

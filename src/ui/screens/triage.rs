@@ -52,6 +52,32 @@ fn check_inputs(model: &TrainedModel, inputs: &Inputs) -> Vec<String> {
     problems
 }
 
+/// The suggestion, reasons and counterfactual for checked inputs, or the
+/// messages to show.
+fn outcome_for(
+    model: &TrainedModel,
+    inputs: &Inputs,
+    referral: Option<String>,
+) -> Result<Outcome, Vec<String>> {
+    let found = check_inputs(model, inputs);
+    if !found.is_empty() {
+        return Err(found);
+    }
+    let suggestion = model.suggest(inputs).map_err(|err| vec![err.to_string()])?;
+    let explanation = model.explain(inputs, &suggestion.top).ok();
+    let counterfactual = suggestion
+        .alternative
+        .as_ref()
+        .and_then(|alt| model.counterfactual(inputs, alt));
+    Ok(Outcome {
+        inputs: inputs.clone(),
+        referral,
+        suggestion,
+        explanation,
+        counterfactual,
+    })
+}
+
 #[derive(Clone, PartialEq)]
 struct Outcome {
     inputs: Inputs,
@@ -85,20 +111,41 @@ struct TriageProps {
 fn Triage(props: &TriageProps) -> Html {
     let app = use_app();
     let model = &props.model;
+    // A referral sent from Batch opens filled in, with its suggestion shown.
+    let review = use_state(|| app.review.clone());
     let inputs = {
         let model = model.clone();
-        use_state(move || {
-            model
+        let review = (*review).clone();
+        use_state(move || match review {
+            Some(review) => review.inputs.clone(),
+            None => model
                 .encoder
                 .features
                 .iter()
                 .map(|f| (f.name.clone(), None))
-                .collect::<Inputs>()
+                .collect::<Inputs>(),
         })
     };
-    let referral = use_state(|| None::<String>);
+    let referral = use_state(|| review.as_ref().and_then(|r| r.referral.clone()));
     let problems = use_state(Vec::<String>::new);
-    let outcome = use_state(|| None::<Outcome>);
+    let outcome = {
+        let (model, inputs, referral) = (model.clone(), (*inputs).clone(), (*referral).clone());
+        let reviewing = review.is_some();
+        use_state(move || {
+            reviewing
+                .then(|| outcome_for(&model, &inputs, referral).ok())
+                .flatten()
+        })
+    };
+    {
+        let app = app.clone();
+        let reviewing = review.is_some();
+        use_effect_with((), move |_| {
+            if reviewing {
+                app.dispatch(Action::ReviewTaken);
+            }
+        });
+    }
     let row_text = use_state(String::new);
 
     let set_value = {
@@ -169,30 +216,13 @@ fn Triage(props: &TriageProps) -> Html {
         let referral = referral.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let found = check_inputs(&model, &inputs);
-            if !found.is_empty() {
-                problems.set(found);
-                outcome.set(None);
-                return;
-            }
-            match model.suggest(&inputs) {
-                Ok(suggestion) => {
-                    let explanation = model.explain(&inputs, &suggestion.top).ok();
-                    let counterfactual = suggestion
-                        .alternative
-                        .as_ref()
-                        .and_then(|alt| model.counterfactual(&inputs, alt));
+            match outcome_for(&model, &inputs, (*referral).clone()) {
+                Ok(found) => {
                     problems.set(Vec::new());
-                    outcome.set(Some(Outcome {
-                        inputs: (*inputs).clone(),
-                        referral: (*referral).clone(),
-                        suggestion,
-                        explanation,
-                        counterfactual,
-                    }));
+                    outcome.set(Some(found));
                 }
-                Err(err) => {
-                    problems.set(vec![err.to_string()]);
+                Err(found) => {
+                    problems.set(found);
                     outcome.set(None);
                 }
             }
