@@ -19,13 +19,15 @@ pub enum JobRequest {
         bytes: Vec<u8>,
         sheet: Option<String>,
     },
-    /// Score a file of new referrals with the model; with the top three
-    /// reasons per row when asked (exact reasons cost milliseconds a row).
+    /// Score a file of new referrals with the model, or one part of its
+    /// rows; with the top three reasons per row when asked (exact reasons
+    /// cost milliseconds a row, so the page shares them among workers).
     Batch {
         name: String,
         bytes: Vec<u8>,
         model: Box<TrainedModel>,
         with_reasons: bool,
+        part: batch::Part,
     },
     /// Run the flow simulator on a scenario.
     Simulate {
@@ -91,6 +93,7 @@ pub fn run(request: JobRequest, progress: &mut dyn FnMut(JobUpdate)) -> JobUpdat
             bytes,
             model,
             with_reasons,
+            part,
         } => {
             let imported = match import::import(&name, &bytes, &ReadOptions::default()) {
                 Ok(imported) => imported,
@@ -108,7 +111,7 @@ pub fn run(request: JobRequest, progress: &mut dyn FnMut(JobUpdate)) -> JobUpdat
                     total,
                 })
             };
-            match batch::score(&model, &imported.dataset, with_reasons, &mut report) {
+            match batch::score_part(&model, &imported.dataset, with_reasons, part, &mut report) {
                 Ok(result) => JobUpdate::Done(Box::new(JobResult::Scored(result))),
                 Err(err) => JobUpdate::Failed(err.to_string()),
             }

@@ -82,6 +82,58 @@ pub fn score(
     with_reasons: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<BatchResult, BatchError> {
+    score_part(model, dataset, with_reasons, Part::WHOLE, progress)
+}
+
+/// Which contiguous share of a file's rows to score: part `index` of
+/// `count`, so that several workers can share a batch and [`merge`] joins
+/// their results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Part {
+    pub const WHOLE: Part = Part { index: 0, count: 1 };
+
+    /// The row indices of this part among `n_rows` (empty for a part that
+    /// does not exist).
+    pub fn rows(self, n_rows: usize) -> std::ops::Range<usize> {
+        let count = self.count.max(1);
+        if self.index >= count {
+            return 0..0;
+        }
+        let bound = |k: usize| n_rows * k / count;
+        bound(self.index)..bound(self.index + 1)
+    }
+}
+
+/// Joins the results of every part of one file, in row order.
+pub fn merge(parts: Vec<BatchResult>) -> BatchResult {
+    let mut merged = BatchResult {
+        source: parts.first().map(|p| p.source.clone()).unwrap_or_default(),
+        with_reasons: !parts.is_empty() && parts.iter().all(|p| p.with_reasons),
+        rows: Vec::new(),
+        problems: Vec::new(),
+    };
+    for part in parts {
+        merged.rows.extend(part.rows);
+        merged.problems.extend(part.problems);
+    }
+    merged.rows.sort_by_key(|r| r.row);
+    merged.problems.sort_by_key(|p| p.row);
+    merged
+}
+
+/// Scores the rows of `dataset` in `part`.
+pub fn score_part(
+    model: &TrainedModel,
+    dataset: &Dataset,
+    with_reasons: bool,
+    part: Part,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<BatchResult, BatchError> {
     let missing: Vec<String> = model
         .encoder
         .features
@@ -96,12 +148,14 @@ pub fn score(
         });
     }
     let id_column = dataset.columns.iter().find(|c| c.role == Role::Id);
-    let mut rows = Vec::with_capacity(dataset.n_rows);
+    let range = part.rows(dataset.n_rows);
+    let total = range.len();
+    let mut rows = Vec::with_capacity(total);
     let mut problems = Vec::new();
-    let step = (dataset.n_rows / 100).max(1);
-    for row_idx in 0..dataset.n_rows {
-        if row_idx % step == 0 {
-            progress(row_idx, dataset.n_rows);
+    let step = (total / 100).max(1);
+    for (done, row_idx) in range.enumerate() {
+        if done % step == 0 {
+            progress(done, total);
         }
         let row = row_idx + 2;
         let inputs = model.inputs_of_row(dataset, row_idx);
@@ -143,7 +197,7 @@ pub fn score(
             inputs,
         });
     }
-    progress(dataset.n_rows, dataset.n_rows);
+    progress(total, total);
     Ok(BatchResult {
         source: dataset.source.clone(),
         with_reasons,
@@ -199,6 +253,24 @@ pub fn to_csv(result: &BatchResult) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parts_cover_every_row_once(n_rows in 0usize..5_000, count in 1usize..9) {
+            let mut next = 0;
+            for index in 0..count {
+                let part = Part { index, count };
+                let rows = part.rows(n_rows);
+                prop_assert_eq!(rows.start, next);
+                prop_assert!(rows.len() <= n_rows / count + 1);
+                next = rows.end;
+            }
+            prop_assert_eq!(next, n_rows);
+            let beyond = Part { index: count, count };
+            prop_assert!(beyond.rows(n_rows).is_empty());
+        }
+    }
     use crate::demo::{referrals, DemoOptions};
     use crate::model::train::{train, TrainConfig};
 
@@ -262,6 +334,15 @@ mod tests {
             header.ends_with(",flags") && !header.contains("reason"),
             "{header}"
         );
+
+        // Three parts, merged, are the whole.
+        let parts: Vec<BatchResult> = (0..3)
+            .map(|index| {
+                score_part(&model, &new, true, Part { index, count: 3 }, &mut |_, _| {}).unwrap()
+            })
+            .collect();
+        assert!(parts.iter().all(|p| p.rows.len() + p.problems.len() == 10));
+        assert_eq!(merge(parts), result);
 
         new.columns.retain(|c| c.name != "risk_level");
         let err = score(&model, &new, false, &mut |_, _| {}).unwrap_err();

@@ -10,39 +10,79 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::jobs::{JobRequest, JobResult};
-use crate::model::batch::{to_csv, BatchRow};
-use crate::ui::components::progress::JobProgress;
+use crate::model::batch::{self, to_csv, BatchResult, BatchRow, Part};
+use crate::ui::components::progress::SharedProgress;
 use crate::ui::files;
-use crate::ui::jobs::use_job;
+use crate::ui::jobs::{use_job, JobHandle};
 use crate::ui::state::{use_app, Action, BatchSession, Notice, Review};
 
 const SHOWN: usize = 200;
 
+/// Most workers that share the reasons of one batch.
+const MAX_WORKERS: usize = 4;
+
+/// A batch on its way: the file, and each part's result once it is back.
+struct Pending {
+    file_name: String,
+    bytes: Rc<Vec<u8>>,
+    parts: Vec<Option<BatchResult>>,
+}
+
+/// How many workers share the reasons for `rows` rows: one per core the
+/// browser reports, at most [`MAX_WORKERS`], and no more than one per ten rows.
+fn workers_for(rows: usize) -> usize {
+    let cores = gloo::utils::window().navigator().hardware_concurrency() as usize;
+    cores.clamp(1, MAX_WORKERS).min(rows.div_ceil(10)).max(1)
+}
+
 #[component]
 pub fn BatchScreen() -> Html {
     let app = use_app();
-    // The file being scored, until its result comes back.
-    let pending = use_mut_ref(|| None::<(String, Rc<Vec<u8>>)>);
-    let on_result = {
+    let pending = use_mut_ref(|| None::<Pending>);
+    let on_result = |index: usize| {
         let app = app.clone();
         let pending = pending.clone();
         Callback::from(move |r: Result<JobResult, String>| match r {
-            Ok(JobResult::Scored(scored)) => {
-                if let Some((file_name, bytes)) = pending.borrow_mut().take() {
+            Ok(JobResult::Scored(part)) => {
+                let finished = {
+                    let mut slot = pending.borrow_mut();
+                    if let Some(slot) = slot.as_mut().and_then(|p| p.parts.get_mut(index)) {
+                        *slot = Some(part);
+                    }
+                    let complete = slot
+                        .as_ref()
+                        .is_some_and(|p| p.parts.iter().all(Option::is_some));
+                    if complete {
+                        slot.take()
+                    } else {
+                        None
+                    }
+                };
+                if let Some(done) = finished {
                     app.dispatch(Action::SetBatch(Some(BatchSession {
-                        file_name,
-                        bytes,
-                        result: Rc::new(scored),
+                        file_name: done.file_name,
+                        bytes: done.bytes,
+                        result: Rc::new(batch::merge(done.parts.into_iter().flatten().collect())),
                     })));
                 }
             }
             Ok(_) => {}
-            Err(message) => app.dispatch(Action::Notify(Notice::Error(format!(
-                "Nothing was scored. {message}"
-            )))),
+            // Every part fails alike (a missing column): say it once.
+            Err(message) => {
+                if pending.borrow_mut().take().is_some() {
+                    app.dispatch(Action::Notify(Notice::Error(format!(
+                        "Nothing was scored. {message}"
+                    ))));
+                }
+            }
         })
     };
-    let job = use_job(on_result);
+    // Hooks are called one by one, never in a loop (MAX_WORKERS of them).
+    let job_0 = use_job(on_result(0));
+    let job_1 = use_job(on_result(1));
+    let job_2 = use_job(on_result(2));
+    let job_3 = use_job(on_result(3));
+    let jobs = vec![job_0, job_1, job_2, job_3];
     let Some(model) = app.workspace.model.clone() else {
         return html! {
             <section aria-labelledby="batch-title">
@@ -51,27 +91,44 @@ pub fn BatchScreen() -> Html {
             </section>
         };
     };
+    // Scores a file: in one worker, or with reasons shared among `workers`.
     let start = {
-        let job = job.clone();
+        let jobs = jobs.clone();
         let model = model.clone();
         let pending = pending.clone();
-        move |name: String, bytes: Rc<Vec<u8>>, with_reasons: bool| {
+        move |name: String, bytes: Rc<Vec<u8>>, with_reasons: bool, workers: usize| {
             let stage = if with_reasons {
                 format!("Working out the reasons for {name}")
             } else {
                 format!("Scoring {name}")
             };
-            *pending.borrow_mut() = Some((name.clone(), bytes.clone()));
-            job.start(
-                JobRequest::Batch {
-                    name,
-                    bytes: (*bytes).clone(),
-                    model: Box::new(model.clone()),
-                    with_reasons,
-                },
-                &stage,
-            );
+            let count = workers.clamp(1, jobs.len());
+            *pending.borrow_mut() = Some(Pending {
+                file_name: name.clone(),
+                bytes: bytes.clone(),
+                parts: vec![None; count],
+            });
+            for (index, job) in jobs.iter().take(count).enumerate() {
+                job.start(
+                    JobRequest::Batch {
+                        name: name.clone(),
+                        bytes: (*bytes).clone(),
+                        model: Box::new(model.clone()),
+                        with_reasons,
+                        part: Part { index, count },
+                    },
+                    &stage,
+                );
+            }
         }
+    };
+    let cancel = {
+        let jobs = jobs.clone();
+        let pending = pending.clone();
+        Callback::from(move |()| {
+            pending.borrow_mut().take();
+            jobs.iter().for_each(JobHandle::cancel);
+        })
     };
     let on_file = {
         let app = app.clone();
@@ -85,7 +142,7 @@ pub fn BatchScreen() -> Html {
                 match files::read(file).await {
                     Ok((name, bytes)) => {
                         app.dispatch(Action::SetBatch(None));
-                        start(name, Rc::new(bytes), false);
+                        start(name, Rc::new(bytes), false, 1);
                     }
                     Err(message) => app.dispatch(Action::Notify(Notice::Error(message))),
                 }
@@ -96,7 +153,13 @@ pub fn BatchScreen() -> Html {
         let session = app.batch.clone();
         Callback::from(move |_| {
             if let Some(session) = &session {
-                start(session.file_name.clone(), session.bytes.clone(), true);
+                let rows = session.result.rows.len() + session.result.problems.len();
+                start(
+                    session.file_name.clone(),
+                    session.bytes.clone(),
+                    true,
+                    workers_for(rows),
+                );
             }
         })
     };
@@ -110,7 +173,7 @@ pub fn BatchScreen() -> Html {
             let _ = gloo::utils::window().location().set_hash("triage");
         })
     };
-    let running = job.is_running();
+    let running = jobs.iter().any(JobHandle::is_running);
     let download = {
         let session = app.batch.clone();
         let app = app.clone();
@@ -135,17 +198,14 @@ pub fn BatchScreen() -> Html {
                 <label class="button primary" for="batch-file">{ "Choose a file to score" }</label>
                 <input id="batch-file" class="visually-hidden" type="file" accept=".csv,.tsv,.txt,.xlsx,.xls,.ods" onchange={on_file} />
             </div>
-            <JobProgress job={job.clone()} />
+            <SharedProgress jobs={jobs.clone()} on_cancel={cancel} />
             if let Some(r) = app.batch.as_ref().map(|b| b.result.clone()) {
                 <h2 id="batch-result">{ format!("{}: {} referrals scored, {} could not be", r.source, r.rows.len(), r.problems.len()) }</h2>
                 <div class="actions"><button type="button" onclick={download}>{ if r.with_reasons { "Download results with reasons (CSV)" } else { "Download results (CSV)" } }</button></div>
                 if !r.with_reasons && !r.rows.is_empty() {
                     <div class="reasons-step" role="region" aria-labelledby="batch-reasons">
                         <h3 id="batch-reasons">{ "Reasons for each row" }</h3>
-                        <p class="hint">{ format!(
-                            "The top three reasons behind each suggestion are exact, and take a few milliseconds a row to work out: {} for this file. You can keep reading the table while they are worked out.",
-                            rough_duration(r.rows.len())
-                        ) }</p>
+                        <p class="hint">{ reasons_hint(r.rows.len(), workers_for(r.rows.len() + r.problems.len())) }</p>
                         <button type="button" onclick={add_reasons} disabled={running}>{ "Add the top three reasons to every row" }</button>
                     </div>
                 }
@@ -187,6 +247,18 @@ fn review_button(row: &BatchRow, review: &Callback<BatchRow>) -> Html {
         row.id.clone().unwrap_or_else(|| format!("row {}", row.row))
     );
     html! { <button type="button" class="small" aria-label={label} {onclick}>{ "Review" }</button> }
+}
+
+fn reasons_hint(rows: usize, workers: usize) -> String {
+    let sharing = if workers > 1 {
+        format!(", shared among {workers} workers (one per processor core)")
+    } else {
+        String::new()
+    };
+    format!(
+        "The top three reasons behind each suggestion are exact, and take a few milliseconds a row to work out: {} for this file{sharing}. You can keep reading the table while they are worked out.",
+        rough_duration(rows.div_ceil(workers.max(1)))
+    )
 }
 
 /// "about 30 seconds" for the reasons of `rows` rows, at the 3 ms a row
