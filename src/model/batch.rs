@@ -21,9 +21,10 @@ pub struct BatchRow {
     pub flags: Vec<String>,
     /// The top three reasons in words (empty when reasons were not asked for).
     pub reasons: Vec<String>,
-    /// The model's inputs as read from the row, to review it in full.
+    /// The row's value for each of the model's features, in the model's
+    /// order (names left out: a batch of 10,000 crosses to the page as JSON).
     #[serde(default)]
-    pub inputs: Vec<(String, Option<String>)>,
+    pub values: Vec<Option<String>>,
 }
 
 /// A row that could not be scored.
@@ -38,6 +39,9 @@ pub struct BatchResult {
     pub source: String,
     /// Whether each row carries its top three reasons.
     pub with_reasons: bool,
+    /// The model's features, naming each row's `values`.
+    #[serde(default)]
+    pub features: Vec<String>,
     pub rows: Vec<BatchRow>,
     pub problems: Vec<BatchProblem>,
 }
@@ -114,6 +118,10 @@ pub fn merge(parts: Vec<BatchResult>) -> BatchResult {
     let mut merged = BatchResult {
         source: parts.first().map(|p| p.source.clone()).unwrap_or_default(),
         with_reasons: !parts.is_empty() && parts.iter().all(|p| p.with_reasons),
+        features: parts
+            .first()
+            .map(|p| p.features.clone())
+            .unwrap_or_default(),
         rows: Vec::new(),
         problems: Vec::new(),
     };
@@ -194,13 +202,14 @@ pub fn score_part(
             alternative: suggestion.alternative,
             prediction_set: suggestion.prediction_set,
             reasons,
-            inputs,
+            values: inputs.into_iter().map(|(_, value)| value).collect(),
         });
     }
     progress(total, total);
     Ok(BatchResult {
         source: dataset.source.clone(),
         with_reasons,
+        features: model.encoder.feature_names(),
         rows,
         problems,
     })

@@ -165,10 +165,15 @@ pub fn BatchScreen() -> Html {
     };
     let review = {
         let app = app.clone();
+        let names = app
+            .batch
+            .as_ref()
+            .map(|b| b.result.features.clone())
+            .unwrap_or_default();
         Callback::from(move |row: BatchRow| {
             app.dispatch(Action::Review(Review {
                 referral: Some(row.id.clone().unwrap_or_else(|| format!("row {}", row.row))),
-                inputs: row.inputs,
+                inputs: names.iter().cloned().zip(row.values).collect(),
             }));
             let _ = gloo::utils::window().location().set_hash("triage");
         })
