@@ -262,6 +262,8 @@ pub fn to_csv(result: &BatchResult) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demo::{referrals, DemoOptions};
+    use crate::model::train::{demo_model, Mode};
     use proptest::prelude::*;
 
     proptest! {
@@ -280,19 +282,10 @@ mod tests {
             prop_assert!(beyond.rows(n_rows).is_empty());
         }
     }
-    use crate::demo::{referrals, DemoOptions};
-    use crate::model::train::{train, TrainConfig};
 
     #[test]
     fn every_row_is_scored_or_listed_and_missing_columns_are_refused() {
-        let history = referrals(&DemoOptions {
-            rows: 400,
-            seed: 3,
-            truth: false,
-        });
-        let mut config = TrainConfig::default();
-        config.forest.n_trees = 20;
-        let model = train(&history, &config).unwrap();
+        let model = demo_model(400, 3, 20, Mode::Auto);
         let mut new = referrals(&DemoOptions {
             rows: 30,
             seed: 9,

@@ -318,24 +318,13 @@ impl TrainedModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::{referrals, DemoOptions};
-    use crate::model::train::{train, TrainConfig};
+    use crate::model::train::demo_model;
     use proptest::prelude::*;
     use std::sync::OnceLock;
 
     fn model() -> &'static TrainedModel {
         static MODEL: OnceLock<TrainedModel> = OnceLock::new();
-        MODEL.get_or_init(|| {
-            let data = referrals(&DemoOptions {
-                rows: 600,
-                seed: 7,
-                truth: false,
-            });
-            let mut config = TrainConfig::default();
-            config.forest.n_trees = 30;
-            config.mode = Mode::Allocations;
-            train(&data, &config).expect("the demo trains")
-        })
+        MODEL.get_or_init(|| demo_model(600, 7, 30, Mode::Allocations))
     }
 
     fn referral(values: &[u32]) -> Vec<(String, Option<String>)> {
@@ -384,15 +373,7 @@ mod tests {
 
     #[test]
     fn in_fit_mode_reasons_explain_the_chance_of_success() {
-        let data = referrals(&DemoOptions {
-            rows: 600,
-            seed: 7,
-            truth: false,
-        });
-        let mut config = TrainConfig::default();
-        config.forest.n_trees = 10;
-        config.mode = Mode::Fit;
-        let m = train(&data, &config).expect("the demo trains");
+        let m = demo_model(600, 7, 10, Mode::Fit);
         assert_eq!(m.mode, Mode::Fit);
         for seed in 0..6u32 {
             let values: Vec<u32> = (0..10).map(|i| (seed * 11 + i * 17) % 89).collect();

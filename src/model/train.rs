@@ -1149,3 +1149,19 @@ impl TrainedModel {
         Ok(model)
     }
 }
+
+/// A small model trained on demo referrals, for the model's unit tests.
+#[cfg(test)]
+pub(crate) fn demo_model(rows: usize, seed: u64, n_trees: usize, mode: Mode) -> TrainedModel {
+    let data = crate::demo::referrals(&crate::demo::DemoOptions {
+        rows,
+        seed,
+        truth: false,
+    });
+    let mut config = TrainConfig {
+        mode,
+        ..TrainConfig::default()
+    };
+    config.forest.n_trees = n_trees;
+    train(&data, &config).expect("the demo trains")
+}
