@@ -140,10 +140,21 @@ pub fn import(file: &str, text: &str) -> Result<Workspace, WorkspaceError> {
     if checksum(&envelope.workspace) != envelope.checksum {
         return Err(WorkspaceError::ChecksumMismatch { file });
     }
-    serde_json::from_value(envelope.workspace).map_err(|err| WorkspaceError::BadContents {
-        file,
-        detail: err.to_string(),
-    })
+    let workspace: Workspace =
+        serde_json::from_value(envelope.workspace).map_err(|err| WorkspaceError::BadContents {
+            file: file.clone(),
+            detail: err.to_string(),
+        })?;
+    // The checksum catches damage, not a file rebuilt with a fresh checksum.
+    if let Some(model) = &workspace.model {
+        model
+            .check_parts()
+            .map_err(|err| WorkspaceError::BadContents {
+                file,
+                detail: format!("the model: {err}"),
+            })?;
+    }
+    Ok(workspace)
 }
 
 #[cfg(test)]

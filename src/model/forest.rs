@@ -259,6 +259,64 @@ impl Forest {
         self.n_features
     }
 
+    /// Checks a forest read from a file: every split names a feature the
+    /// forest has and children that come after it (so no walk can loop),
+    /// every leaf has a share per class, covers are finite. A fitted forest
+    /// always passes; an edited one may not, and would hang or fail later.
+    pub fn check_structure(&self) -> Result<(), String> {
+        if self.importances.len() != self.n_features {
+            return Err("its feature importances do not match its features".into());
+        }
+        for (t, tree) in self.trees.iter().enumerate() {
+            if tree.nodes.is_empty() {
+                return Err(format!("tree {t} has no nodes"));
+            }
+            let n_nodes = tree.nodes.len();
+            for (i, node) in tree.nodes.iter().enumerate() {
+                let fault = match node {
+                    Node::Split {
+                        feature,
+                        left,
+                        right,
+                        cover,
+                        ..
+                    } => {
+                        if *feature >= self.n_features {
+                            Some(format!("splits on feature {feature}, which does not exist"))
+                        } else if !(i < *left && *left < n_nodes && i < *right && *right < n_nodes)
+                        {
+                            Some("points to a child that is not after it".to_string())
+                        } else if !cover.is_finite() || *cover < 0.0 {
+                            Some("has an impossible cover".to_string())
+                        } else {
+                            None
+                        }
+                    }
+                    Node::Leaf {
+                        distribution,
+                        cover,
+                    } => {
+                        if distribution.len() != self.n_classes {
+                            Some(format!(
+                                "has {} class shares for {} classes",
+                                distribution.len(),
+                                self.n_classes
+                            ))
+                        } else if !cover.is_finite() || *cover < 0.0 {
+                            Some("has an impossible cover".to_string())
+                        } else {
+                            None
+                        }
+                    }
+                };
+                if let Some(fault) = fault {
+                    return Err(format!("node {i} of tree {t} {fault}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn n_classes(&self) -> usize {
         self.n_classes
     }

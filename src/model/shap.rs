@@ -426,7 +426,10 @@ impl Walk<'_> {
                 *product *= *factor;
             }
         }
-        let shares = &distribution[self.first..self.first + self.n_out];
+        // A checked forest has a share per class; an unchecked one adds nothing.
+        let shares = distribution
+            .get(self.first..self.first + self.n_out)
+            .unwrap_or(&[]);
         let n_out = self.n_out;
         let add = |phi: &mut [f64], feature: usize, amount: f64| {
             let out = &mut phi[feature * n_out..(feature + 1) * n_out];

@@ -1117,6 +1117,38 @@ impl TrainedModel {
         serde_json::to_string(self).unwrap_or_default()
     }
 
+    /// Checks that a model read from a file (alone or in a workspace) fits
+    /// together, so that using it can neither fail nor hang.
+    pub fn check_parts(&self) -> Result<(), ModelError> {
+        let k = self.pathways.len();
+        let n_cols = self.encoder.n_columns();
+        let misfit = |what: String| {
+            ModelError::Incompatible(format!(
+                "its parts do not fit together ({what}; it may have been edited): export it again from Signpost"
+            ))
+        };
+        if self.forest.n_classes() != k
+            || self.evidence.n_classes() != k
+            || self.fit_learners.len() != k
+            || self.calibrator.maps.len() != k
+            || self.forest.n_features() != n_cols
+            || self.evidence.n_features() != n_cols
+            || self.encoder.column_source.len() != n_cols
+        {
+            return Err(misfit(
+                "the pathways or columns differ between its parts".into(),
+            ));
+        }
+        if self.fit_learners.iter().any(|l| {
+            l.coef.len() != n_cols + 1 || l.mean.len() != n_cols || l.scale.len() != n_cols
+        }) {
+            return Err(misfit(
+                "a pathway-fit model has the wrong number of inputs".into(),
+            ));
+        }
+        self.forest.check_structure().map_err(misfit)
+    }
+
     /// Reads an exported model, refusing other formats, versions and files
     /// whose parts do not fit together.
     pub fn from_json(text: &str) -> Result<TrainedModel, ModelError> {
@@ -1128,24 +1160,7 @@ impl TrainedModel {
                 model.format, model.version
             )));
         }
-        let k = model.pathways.len();
-        let n_cols = model.encoder.n_columns();
-        if model.forest.n_classes() != k
-            || model.evidence.n_classes() != k
-            || model.fit_learners.len() != k
-            || model.calibrator.maps.len() != k
-            || model.forest.n_features() != n_cols
-            || model.evidence.n_features() != n_cols
-            || model
-                .fit_learners
-                .iter()
-                .any(|l| l.coef.len() != n_cols + 1)
-            || model.encoder.column_source.len() != n_cols
-        {
-            return Err(ModelError::Incompatible(
-                "its parts do not fit together (it may have been edited): export it again from Signpost".into(),
-            ));
-        }
+        model.check_parts()?;
         Ok(model)
     }
 }

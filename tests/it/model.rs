@@ -10,6 +10,7 @@ use signpost::model::encode::Encoder;
 use signpost::model::forest::{ClassWeight, Forest, ForestParams};
 use signpost::model::split::stratified_folds;
 use signpost::model::train::{train, Mode, ModelError, TrainConfig, TrainedModel};
+use signpost::workspace::{self, Workspace};
 
 fn demo_data(rows: usize) -> Dataset {
     demo::referrals(&DemoOptions {
@@ -115,6 +116,45 @@ fn report_and_suggestion_hang_together() {
         Err(ModelError::Incompatible(_))
     ));
     assert!(TrainedModel::from_json("{}").is_err());
+}
+
+/// Edits the first tree of a saved model: a file that is valid JSON with
+/// parts of the right sizes, but a tree that would loop or index past its
+/// features. It must be refused, alone or inside a workspace file.
+#[test]
+fn an_edited_tree_is_refused_not_followed() {
+    let model = trained(1_000);
+    let text = model.to_json();
+    // Each edit changes the first tree's nodes; the words the refusal names.
+    type Edit = fn(&mut Vec<serde_json::Value>);
+    let edits: [(&str, Edit); 3] = [
+        ("points to a child that is not after it", |nodes| {
+            nodes[0]["Split"]["left"] = 0.into()
+        }),
+        ("does not exist", |nodes| {
+            nodes[0]["Split"]["feature"] = 999.into()
+        }),
+        ("class shares", |nodes| {
+            let leaf = nodes.iter_mut().find(|n| n.get("Leaf").is_some()).unwrap();
+            leaf["Leaf"]["distribution"].as_array_mut().unwrap().pop();
+        }),
+    ];
+    for (expected, edit) in edits {
+        let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        edit(value["forest"]["trees"][0]["nodes"].as_array_mut().unwrap());
+        let err = TrainedModel::from_json(&value.to_string()).unwrap_err();
+        assert!(err.to_string().contains(expected), "{err}");
+
+        // The same model inside a workspace with a fresh checksum.
+        let edited: TrainedModel = serde_json::from_value(value).unwrap();
+        let workspace = Workspace {
+            model: Some(edited),
+            ..Workspace::default()
+        };
+        let file = workspace::export(&workspace).unwrap();
+        let err = workspace::import("edited.json", &file).unwrap_err();
+        assert!(err.to_string().contains(expected), "{err}");
+    }
 }
 
 #[test]
