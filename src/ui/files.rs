@@ -30,6 +30,21 @@ pub fn from_input(event: &yew::Event) -> Vec<File> {
     files
 }
 
+/// The change handler of an `<input type=file>`: reads the first chosen file
+/// and hands `then` its name and bytes, or why it could not be read.
+pub fn on_choose(
+    then: impl Fn(Result<(String, Vec<u8>), String>) + 'static,
+) -> yew::Callback<yew::Event> {
+    let then = std::rc::Rc::new(then);
+    yew::Callback::from(move |event: yew::Event| {
+        let Some(file) = from_input(&event).into_iter().next() else {
+            return;
+        };
+        let then = then.clone();
+        wasm_bindgen_futures::spawn_local(async move { then(read(file).await) });
+    })
+}
+
 /// The files of a drop event.
 pub fn from_drop(event: &yew::DragEvent) -> Vec<File> {
     event

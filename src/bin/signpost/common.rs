@@ -51,6 +51,22 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|err| CliError(format!("cannot read {}: {err}", path.display())))
 }
 
+/// Reads and types a referral file (CSV or a spreadsheet's `sheet`).
+pub fn import_file(
+    path: &Path,
+    sheet: Option<String>,
+) -> Result<signpost::import::Imported, CliError> {
+    let options = signpost::import::ReadOptions {
+        sheet,
+        ..signpost::import::ReadOptions::default()
+    };
+    Ok(signpost::import::import(
+        &file_name(path),
+        &read_bytes(path)?,
+        &options,
+    )?)
+}
+
 /// The file name used in messages.
 pub fn file_name(path: &Path) -> String {
     path.file_name()

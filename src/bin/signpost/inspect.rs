@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 
 use serde_json::json;
-use signpost::import::{import, quality_report, ReadOptions};
+use signpost::import::quality_report;
 
-use crate::common::{file_name, read_bytes, CliError, Output};
+use crate::common::{file_name, import_file, CliError, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -19,13 +19,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Output, CliError> {
-    let bytes = read_bytes(&args.file)?;
     let source = file_name(&args.file);
-    let options = ReadOptions {
-        sheet: args.sheet,
-        ..ReadOptions::default()
-    };
-    let imported = import(&source, &bytes, &options)?;
+    let imported = import_file(&args.file, args.sheet)?;
     let quality = quality_report(&imported.dataset);
     let dataset = &imported.dataset;
     let columns: Vec<serde_json::Value> = dataset

@@ -5,10 +5,9 @@
 use std::path::PathBuf;
 
 use serde_json::json;
-use signpost::import::{import, ReadOptions};
 use signpost::segment::{segment, KChoice, SegmentConfig, DEFAULT_K_RANGE, DEFAULT_SEED};
 
-use crate::common::{fail, file_name, read_bytes, CliError, Output};
+use crate::common::{fail, file_name, import_file, CliError, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -51,13 +50,8 @@ fn parse_range(text: &str) -> Result<(usize, usize), String> {
 }
 
 pub fn run(args: Args) -> Result<Output, CliError> {
-    let bytes = read_bytes(&args.file)?;
     let source = file_name(&args.file);
-    let options = ReadOptions {
-        sheet: args.sheet,
-        ..ReadOptions::default()
-    };
-    let imported = import(&source, &bytes, &options)?;
+    let imported = import_file(&args.file, args.sheet)?;
     let k = match (args.k, args.k_range) {
         (Some(k), _) => KChoice::Fixed(k),
         (None, Some((lo, hi))) => KChoice::Range(lo, hi),

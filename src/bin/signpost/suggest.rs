@@ -5,11 +5,10 @@
 
 use std::path::PathBuf;
 
-use signpost::import::{import, ReadOptions};
 use signpost::model::batch::{score, to_csv};
 use signpost::model::train::TrainedModel;
 
-use crate::common::{file_name, read_bytes, CliError, Output};
+use crate::common::{file_name, import_file, read_bytes, CliError, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -26,11 +25,7 @@ pub fn run(args: Args) -> Result<Output, CliError> {
     let model_text = String::from_utf8_lossy(&read_bytes(&args.model)?).into_owned();
     let model = TrainedModel::from_json(&model_text)
         .map_err(|err| CliError(format!("{}: {err}", file_name(&args.model))))?;
-    let options = ReadOptions {
-        sheet: args.sheet,
-        ..ReadOptions::default()
-    };
-    let imported = import(&file_name(&args.file), &read_bytes(&args.file)?, &options)?;
+    let imported = import_file(&args.file, args.sheet)?;
     let result = score(&model, &imported.dataset, true, &mut |_, _| {})?;
     for problem in &result.problems {
         eprintln!("signpost: {}", problem.message);

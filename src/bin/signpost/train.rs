@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use serde_json::{json, Map, Value};
-use signpost::import::{import, ReadOptions, Role, SuccessRule};
+use signpost::import::{Role, SuccessRule};
 use signpost::model::train::{train, Mode, TrainConfig};
 
-use crate::common::{fail, file_name, read_bytes, to_json, today_utc, CliError, Output};
+use crate::common::{fail, file_name, import_file, to_json, today_utc, CliError, Output};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum ModeArg {
@@ -56,9 +56,8 @@ fn today() -> String {
 }
 
 pub fn run(args: Args) -> Result<Output, CliError> {
-    let bytes = read_bytes(&args.file)?;
     let source = file_name(&args.file);
-    let mut dataset = import(&source, &bytes, &ReadOptions::default())?.dataset;
+    let mut dataset = import_file(&args.file, None)?.dataset;
     if dataset.column(&args.pathway).is_none() {
         return fail(format!(
             "{source} has no column called \"{}\": give the pathway column with --pathway",

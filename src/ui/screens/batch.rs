@@ -6,7 +6,6 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::jobs::{JobRequest, JobResult};
@@ -133,20 +132,12 @@ pub fn BatchScreen() -> Html {
     let on_file = {
         let app = app.clone();
         let start = start.clone();
-        Callback::from(move |event: Event| {
-            let Some(file) = files::from_input(&event).into_iter().next() else {
-                return;
-            };
-            let (app, start) = (app.clone(), start.clone());
-            spawn_local(async move {
-                match files::read(file).await {
-                    Ok((name, bytes)) => {
-                        app.dispatch(Action::SetBatch(None));
-                        start(name, Rc::new(bytes), false, 1);
-                    }
-                    Err(message) => app.dispatch(Action::Notify(Notice::Error(message))),
-                }
-            });
+        files::on_choose(move |read| match read {
+            Ok((name, bytes)) => {
+                app.dispatch(Action::SetBatch(None));
+                start(name, Rc::new(bytes), false, 1);
+            }
+            Err(message) => app.dispatch(Action::Notify(Notice::Error(message))),
         })
     };
     let add_reasons = {

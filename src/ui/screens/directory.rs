@@ -896,33 +896,25 @@ fn ImportExport() -> Html {
     };
     let on_gazetteer = {
         let (app, problems) = (app.clone(), problems.clone());
-        Callback::from(move |e: Event| {
-            let Some(file) = files::from_input(&e).into_iter().next() else {
-                return;
-            };
-            let (app, problems) = (app.clone(), problems.clone());
-            spawn_local(async move {
-                match files::read(file).await {
-                    Err(message) => app.dispatch(Action::Notify(Notice::Error(message))),
-                    Ok((name, bytes)) => match import_gazetteer_csv(&name, &bytes) {
-                        Err(err) => app.dispatch(Action::Notify(Notice::Error(format!(
-                            "The gazetteer was not imported: {err}"
-                        )))),
-                        Ok((gazetteer, found)) => {
-                            let n = gazetteer.places.len();
-                            app.dispatch(Action::Update(Box::new(move |ws| {
-                                ws.directory
-                                    .get_or_insert_with(Directory::default)
-                                    .gazetteer = gazetteer;
-                            })));
-                            app.dispatch(Action::Notify(Notice::Info(format!(
-                                "Imported {n} places from {name}."
-                            ))));
-                            problems.set(found);
-                        }
-                    },
+        files::on_choose(move |read| match read {
+            Err(message) => app.dispatch(Action::Notify(Notice::Error(message))),
+            Ok((name, bytes)) => match import_gazetteer_csv(&name, &bytes) {
+                Err(err) => app.dispatch(Action::Notify(Notice::Error(format!(
+                    "The gazetteer was not imported: {err}"
+                )))),
+                Ok((gazetteer, found)) => {
+                    let n = gazetteer.places.len();
+                    app.dispatch(Action::Update(Box::new(move |ws| {
+                        ws.directory
+                            .get_or_insert_with(Directory::default)
+                            .gazetteer = gazetteer;
+                    })));
+                    app.dispatch(Action::Notify(Notice::Info(format!(
+                        "Imported {n} places from {name}."
+                    ))));
+                    problems.set(found);
                 }
-            });
+            },
         })
     };
     let export = {

@@ -3,7 +3,6 @@
 //! charts, the model card, and model export / import.
 
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::import::{is_protected_name, Dataset, Role};
@@ -320,26 +319,20 @@ fn Report(props: &ReportProps) -> Html {
     };
     let on_import = {
         let app = app.clone();
-        Callback::from(move |event: Event| {
-            let Some(file) = files::from_input(&event).into_iter().next() else {
-                return;
-            };
-            let app = app.clone();
-            spawn_local(async move {
-                let result = files::read(file).await.and_then(|(name, bytes)| {
-                    TrainedModel::from_json(&String::from_utf8_lossy(&bytes))
-                        .map_err(|err| format!("{name}: {err}"))
-                });
-                match result {
-                    Ok(model) => {
-                        app.dispatch(Action::Update(Box::new(move |ws| ws.model = Some(model))));
-                        app.dispatch(Action::Notify(Notice::Info("Imported the model.".into())));
-                    }
-                    Err(message) => app.dispatch(Action::Notify(Notice::Error(format!(
-                        "The model was not imported; the current one is unchanged. {message}"
-                    )))),
-                }
+        files::on_choose(move |read| {
+            let result = read.and_then(|(name, bytes)| {
+                TrainedModel::from_json(&String::from_utf8_lossy(&bytes))
+                    .map_err(|err| format!("{name}: {err}"))
             });
+            match result {
+                Ok(model) => {
+                    app.dispatch(Action::Update(Box::new(move |ws| ws.model = Some(model))));
+                    app.dispatch(Action::Notify(Notice::Info("Imported the model.".into())));
+                }
+                Err(message) => app.dispatch(Action::Notify(Notice::Error(format!(
+                    "The model was not imported; the current one is unchanged. {message}"
+                )))),
+            }
         })
     };
 

@@ -5,7 +5,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::ui::files;
-use crate::ui::state::{use_app, Action, Notice};
+use crate::ui::state::{use_app, Action, AppContext, Notice};
 use crate::ui::storage;
 use crate::workspace::{self, Workspace};
 
@@ -30,29 +30,12 @@ pub fn SettingsScreen() -> Html {
 
     let on_import = {
         let app = app.clone();
-        Callback::from(move |event: Event| {
-            let Some(file) = files::from_input(&event).into_iter().next() else {
-                return;
-            };
-            let app = app.clone();
-            spawn_local(async move {
-                let result = files::read(file).await.and_then(|(name, bytes)| {
-                    workspace::import(&name, &String::from_utf8_lossy(&bytes))
-                        .map_err(|err| err.to_string())
-                });
-                match result {
-                    Ok(workspace) => app.dispatch(Action::Replace {
-                        workspace,
-                        notice: Notice::Info(
-                            "Imported the workspace file; it replaced the previous workspace."
-                                .into(),
-                        ),
-                    }),
-                    Err(message) => app.dispatch(Action::Notify(Notice::Error(format!(
-                        "Your workspace is unchanged. {message}"
-                    )))),
-                }
-            });
+        files::on_choose(move |read| {
+            open_workspace(
+                &app,
+                read,
+                "Imported the workspace file; it replaced the previous workspace.",
+            );
         })
     };
 
@@ -110,5 +93,32 @@ pub fn SettingsScreen() -> Html {
                 <button type="button" class="danger" onclick={ask}>{ "Clear all data" }</button>
             }
         </section>
+    }
+}
+
+/// Replaces the workspace with the one in a chosen export file, saying
+/// `opened`; or says why not and changes nothing. True when it was opened.
+pub fn open_workspace(
+    app: &AppContext,
+    read: Result<(String, Vec<u8>), String>,
+    opened: &str,
+) -> bool {
+    let result = read.and_then(|(name, bytes)| {
+        workspace::import(&name, &String::from_utf8_lossy(&bytes)).map_err(|err| err.to_string())
+    });
+    match result {
+        Ok(workspace) => {
+            app.dispatch(Action::Replace {
+                workspace,
+                notice: Notice::Info(opened.into()),
+            });
+            true
+        }
+        Err(message) => {
+            app.dispatch(Action::Notify(Notice::Error(format!(
+                "Your workspace is unchanged. {message}"
+            ))));
+            false
+        }
     }
 }

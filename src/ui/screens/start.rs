@@ -9,6 +9,7 @@ use crate::ui::app::DEMO_NOTICE;
 use crate::ui::components::progress::JobProgress;
 use crate::ui::files;
 use crate::ui::jobs::use_job;
+use crate::ui::screens::settings::open_workspace;
 use crate::ui::screens::{self, Screen};
 use crate::ui::state::{use_app, Action, Notice};
 use crate::workspace;
@@ -70,29 +71,10 @@ pub fn StartScreen() -> Html {
 
     let on_open_workspace = {
         let app = app.clone();
-        Callback::from(move |event: Event| {
-            let Some(file) = files::from_input(&event).into_iter().next() else {
-                return;
-            };
-            let app = app.clone();
-            spawn_local(async move {
-                let result = files::read(file).await.and_then(|(name, bytes)| {
-                    let text = String::from_utf8_lossy(&bytes);
-                    workspace::import(&name, &text).map_err(|err| err.to_string())
-                });
-                match result {
-                    Ok(workspace) => {
-                        app.dispatch(Action::Replace {
-                            workspace,
-                            notice: Notice::Info("Opened the workspace file.".into()),
-                        });
-                        screens::go(Screen::Data);
-                    }
-                    Err(message) => app.dispatch(Action::Notify(Notice::Error(format!(
-                        "Your workspace is unchanged. {message}"
-                    )))),
-                }
-            });
+        files::on_choose(move |read| {
+            if open_workspace(&app, read, "Opened the workspace file.") {
+                screens::go(Screen::Data);
+            }
         })
     };
 

@@ -4,7 +4,6 @@
 //! professional's decision, which is recorded at once. Nothing is routed
 //! without that click.
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::decisions::{self, DecisionRecord, OVERRIDE_REASONS};
@@ -267,14 +266,7 @@ fn Triage(props: &TriageProps) -> Html {
     let has_data = app.workspace.data.is_some();
     let on_row_text = {
         let row_text = row_text.clone();
-        Callback::from(move |event: InputEvent| {
-            if let Some(input) = event
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            {
-                row_text.set(input.value());
-            }
-        })
+        Callback::from(move |event: InputEvent| row_text.set(form::value(&event)))
     };
 
     html! {
@@ -444,14 +436,7 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
     };
     let on_reason_text = {
         let reason_text = reason_text.clone();
-        Callback::from(move |event: InputEvent| {
-            if let Some(area) = event
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-            {
-                reason_text.set(area.value());
-            }
-        })
+        Callback::from(move |event: InputEvent| reason_text.set(form::value(&event)))
     };
     let print = Callback::from(|_| {
         let _ = gloo::utils::window().print();
