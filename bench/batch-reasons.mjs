@@ -22,13 +22,19 @@ await page.waitForSelector('#verdict', { timeout: 180_000 });
 await page.click('nav a[href="#batch"]');
 const cores = await page.evaluate(() => navigator.hardwareConcurrency);
 
-let start = Date.now();
-await page.setInputFiles('#batch-file', file);
-await page.waitForSelector('#batch-result', { timeout: 600_000 });
-const scored = Date.now() - start;
+// Twice: the first time also compiles the worker's WebAssembly.
+const name = file.split('/').pop();
+const score = async () => {
+  const begun = Date.now();
+  await page.setInputFiles('#batch-file', file);
+  await page.waitForFunction((n) => document.querySelector('#batch-result')?.textContent.startsWith(n), name, { timeout: 600_000 });
+  return Date.now() - begun;
+};
+const scored = await score();
+const again = await score();
 const heading = await page.textContent('#batch-result');
 
-start = Date.now();
+const start = Date.now();
 await page.click('text=Add the top three reasons to every row');
 await page.waitForSelector('#top-reasons', { timeout: 1_800_000 });
 const reasons = Date.now() - start;
@@ -36,6 +42,7 @@ await browser.close();
 
 console.log(heading);
 console.table([
-  { what: 'score the file (one worker, includes reading it)', ms: scored },
+  { what: 'score the file (one worker, includes reading it), first time', ms: scored },
+  { what: 'score the same file again', ms: again },
   { what: `add the top three reasons to every row (${cores} cores reported)`, ms: reasons },
 ]);
