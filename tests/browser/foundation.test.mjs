@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  SHARED_DATA, assertAccessible, assertNoErrors, assertOnlyLocalRequests, goTo, launch, openPage, screenshot,
+  TEST_DATA, assertAccessible, assertNoErrors, assertOnlyLocalRequests, goTo, launch, openPage, screenshot,
 } from './helpers.mjs';
 
 let browser;
@@ -37,7 +37,7 @@ test('the demo link opens the demo with its quality report; every screen passes 
 
 test('importing iris.csv through the file chooser shows its rows and types', async () => {
   const { context, page, requests, errors } = await openPage(browser, '/#start');
-  await page.setInputFiles('#import-file', join(SHARED_DATA, 'iris.csv'));
+  await page.setInputFiles('#import-file', join(TEST_DATA, 'iris.csv'));
   await page.waitForSelector('#quality-title');
   const text = await page.textContent('main');
   assert.match(text, /iris\.csv: 150 rows, 5 columns/);
@@ -91,7 +91,7 @@ test('a cell holding HTML is shown as text and runs nothing', async () => {
 
 test('the workspace survives a reload, and export / clear / import gives it back', async () => {
   const { context, page, requests, errors } = await openPage(browser, '/#start');
-  await page.setInputFiles('#import-file', join(SHARED_DATA, 'iris.csv'));
+  await page.setInputFiles('#import-file', join(TEST_DATA, 'iris.csv'));
   await page.waitForSelector('#quality-title');
   // Change a role so the saved workspace is more than the import.
   await page.selectOption('#role-0', 'ignore');

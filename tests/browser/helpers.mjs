@@ -10,7 +10,7 @@ const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8765';
-export const SHARED_DATA = new URL('../../../shared/data/', import.meta.url).pathname;
+export const TEST_DATA = new URL('../data/', import.meta.url).pathname;
 
 export async function launch() {
   return chromium.launch({

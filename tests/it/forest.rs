@@ -128,7 +128,7 @@ fn check_real_data(file: &str, reference: f64) {
 #[test]
 fn iris_cross_validation_matches_scikit_learn_and_smartcore() {
     check_real_data(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/iris.csv"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/iris.csv"),
         0.945,
     );
 }
@@ -138,7 +138,7 @@ fn breast_cancer_cross_validation_matches_scikit_learn_and_smartcore() {
     check_real_data(
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/breast_cancer.csv"
+            "/tests/data/breast_cancer.csv"
         ),
         0.959,
     );

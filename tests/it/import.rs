@@ -9,7 +9,7 @@ use signpost::import::{
     ReadOptions, Role, SuccessRule,
 };
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/");
+const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
 const OWN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
 
 fn read(path: &str) -> Vec<u8> {

@@ -274,7 +274,7 @@ fn bad_settings_and_data_are_refused() {
 /// column `target`), mean over seeds 0 to 4, as REFERENCE.md measured it:
 /// 100 trees, no depth limit, no class weights, every row.
 fn cv_accuracy(file: &str) -> f64 {
-    let path = format!("{}/../shared/data/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
     let bytes = std::fs::read(&path).unwrap();
     let dataset = import(file, &bytes, &ReadOptions::default())
         .unwrap()
@@ -325,7 +325,7 @@ fn cv_accuracy(file: &str) -> f64 {
 
 #[test]
 fn real_data_accuracy_matches_reference() {
-    // ../shared/data/REFERENCE.md: scikit-learn, 5-fold, 100 trees, 5 shuffles.
+    // tests/data/REFERENCE.md: scikit-learn, 5-fold, 100 trees, 5 shuffles.
     for (file, reference) in [("iris.csv", 0.945), ("breast_cancer.csv", 0.959)] {
         let accuracy = cv_accuracy(file);
         assert!(

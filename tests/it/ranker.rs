@@ -961,7 +961,7 @@ fn shipped_example_imports_cleanly_and_ranks() {
 }
 
 fn hsds_tables() -> Vec<(String, Vec<u8>)> {
-    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/hsds-example");
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hsds-example");
     let mut tables: Vec<(String, Vec<u8>)> = std::fs::read_dir(folder)
         .expect("hsds example folder")
         .filter_map(|e| e.ok())
@@ -1072,7 +1072,7 @@ fn rank_command_prints_json_and_refuses_bad_input() {
         .as_array()
         .is_some_and(|r| !r.is_empty()));
 
-    let hsds = format!("{root}/../shared/data/hsds-example");
+    let hsds = format!("{root}/tests/data/hsds-example");
     let output = std::process::Command::new(exe)
         .args([
             "rank",

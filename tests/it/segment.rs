@@ -511,7 +511,7 @@ fn small_file_lowers_the_top_of_the_range() {
 
 #[test]
 fn iris_segments_follow_the_species() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/iris.csv");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/iris.csv");
     let bytes = std::fs::read(path).unwrap();
     let imported = import("iris.csv", &bytes, &ReadOptions::default()).unwrap();
     let mut data = imported.dataset;
@@ -621,7 +621,7 @@ fn signpost(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn cli_prints_k_silhouettes_and_profiles() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/iris.csv");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/iris.csv");
     let out = signpost(&["segment", path, "--k-range", "2..4", "--seed", "7"]);
     assert!(
         out.status.success(),
@@ -640,7 +640,7 @@ fn cli_prints_k_silhouettes_and_profiles() {
 
 #[test]
 fn cli_refuses_bad_k_with_status_2() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/iris.csv");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/iris.csv");
     let out = signpost(&["segment", path, "--k", "500"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
