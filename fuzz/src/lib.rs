@@ -113,3 +113,29 @@ pub fn hsds_tables(data: &[u8]) -> Vec<(String, Vec<u8>)> {
         })
         .collect()
 }
+
+/// A URL fragment around `json`, as `Scenario::to_url_fragment` writes it
+/// (`s1.<base64url>.<fnv1a-32>`), so mutations of the JSON get past the
+/// fragment's checksum and reach the scenario parser and checks.
+pub fn fragment(json: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut body = String::new();
+    for chunk in json.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            body.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    let mut hash = 0x811c_9dc5u32;
+    for &byte in json {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    format!("s1.{body}.{hash:08x}")
+}
