@@ -5,28 +5,28 @@
 # libFuzzer's coverage instrumentation on stable Rust (the flags cargo-fuzz
 # passes, without a sanitizer, so no nightly is needed), seeds each target's
 # corpus from the project's own files, and runs each target for RUNS
-# executions or SECONDS seconds, whichever comes first. Crashes and hangs
+# executions or FUZZ_SECONDS seconds, whichever comes first. Crashes and hangs
 # (an input taking over TIMEOUT seconds) land in fuzz/artifacts/TARGET/.
 #
 #   scripts/fuzz.sh                       # every target, 1,000,000 runs each
-#   RUNS=20000 SECONDS=60 scripts/fuzz.sh csv xlsx   # a short smoke run
+#   RUNS=20000 FUZZ_SECONDS=60 scripts/fuzz.sh csv xlsx   # a short smoke run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-1000000}
-SECONDS_PER_TARGET=${SECONDS:-3600}
+SECONDS_PER_TARGET=${FUZZ_SECONDS:-3600}
 TIMEOUT=${TIMEOUT:-10}
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
   TARGETS=(csv xlsx workspace model scenario directory hsds fragment)
 fi
 TRIPLE=x86_64-unknown-linux-gnu
-export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+FUZZ_FLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks"
-(cd fuzz && cargo build --release --target "$TRIPLE" --bins)
+(cd fuzz && RUSTFLAGS="$FUZZ_FLAGS" cargo build --release --target "$TRIPLE" --bins)
 BIN=fuzz/target/$TRIPLE/release
-SIGNPOST=target/release/signpost
-[ -x "$SIGNPOST" ] || cargo build --release --bin signpost
+SIGNPOST=target/debug/signpost
+cargo build --bin signpost
 
 # Seed corpora from the project's own files (made fresh each run).
 seed() { mkdir -p "fuzz/corpus/$1"; }
@@ -83,6 +83,6 @@ for t in "${TARGETS[@]}"; do
   mkdir -p "fuzz/artifacts/$t"
   echo "== $t"
   "$BIN/$t" "fuzz/corpus/$t" -runs="$RUNS" -max_total_time="$SECONDS_PER_TARGET" \
-    -timeout="$TIMEOUT" -rss_limit_mb=4096 -max_len=65536 \
-    -artifact_prefix="fuzz/artifacts/$t/" -print_final_stats=1 2>&1 | tail -25
+    -timeout="$TIMEOUT" -rss_limit_mb=4096 -max_len="${MAX_LEN:-8192}" \
+    -artifact_prefix="fuzz/artifacts/$t/" -print_final_stats=1 2>&1 | tail -40
 done

@@ -29,6 +29,8 @@ pub(crate) struct Sheet {
 }
 
 type Workbook<'a> = Sheets<Cursor<&'a [u8]>>;
+/// A cell holding a value, at its (row, column), 0-based.
+type UsedCell = ((u32, u32), Data);
 
 fn spreadsheet_error(source: &str, reason: String) -> ImportError {
     ImportError::Spreadsheet {
@@ -70,7 +72,7 @@ fn used_cells(
     source: &str,
     workbook: &mut Workbook<'_>,
     name: &str,
-) -> Result<Vec<((u32, u32), Data)>, ImportError> {
+) -> Result<Vec<UsedCell>, ImportError> {
     let fail = |err: String| spreadsheet_error(source, format!("sheet '{name}': {err}"));
     let too_many = || ImportError::SheetTooLarge {
         file: source.to_string(),
@@ -131,11 +133,7 @@ fn used_cells(
 }
 
 /// Lays the cells out in their rectangle, refusing one past [`MAX_SHEET_CELLS`].
-fn lay_out(
-    source: &str,
-    name: String,
-    cells: Vec<((u32, u32), Data)>,
-) -> Result<Sheet, ImportError> {
+fn lay_out(source: &str, name: String, cells: Vec<UsedCell>) -> Result<Sheet, ImportError> {
     let Some(first) = cells.first() else {
         return Ok(Sheet {
             name,

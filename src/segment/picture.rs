@@ -167,7 +167,7 @@ mod tests {
             .collect();
         let x = Matrix::from_rows(&rows).unwrap();
         let all: Vec<usize> = (0..20).collect();
-        let (points, explained) = picture(&x, &all, &vec![0; 20]).unwrap();
+        let (points, explained) = picture(&x, &all, &[0; 20]).unwrap();
         assert!(explained[0] > 0.99 && explained[1] < 0.01, "{explained:?}");
         // The first coordinate is t along the line: it moves one way with t,
         // and its largest value is positive (t = -10 lies farthest out).
@@ -189,7 +189,7 @@ mod tests {
             .collect();
         let x = Matrix::from_rows(&rows).unwrap();
         let all: Vec<usize> = (0..60).collect();
-        let (points, explained) = picture(&x, &all, &vec![0; 60]).unwrap();
+        let (points, explained) = picture(&x, &all, &[0; 60]).unwrap();
         assert_eq!(points.len(), 60);
         assert!(points.iter().all(|p| p.xy.iter().all(|v| v.is_finite())));
         assert!(explained.iter().all(|s| (0.0..=1.0).contains(s)));
