@@ -33,6 +33,41 @@ pub(crate) fn write(dir: &Path, name: &str, text: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// Demo referrals (`rows`, `seed`) written to `dir` and a model trained on
+/// them with `trees` trees: the history's text, the model's path, the report.
+pub(crate) fn trained_model(
+    dir: &Path,
+    rows: &str,
+    seed: &str,
+    trees: &str,
+) -> (String, String, String) {
+    let history = stdout(&signpost(&[
+        "demo",
+        "referrals",
+        "--rows",
+        rows,
+        "--seed",
+        seed,
+    ]));
+    let history_file = write(dir, "history.csv", &history);
+    let model = dir.join("model.json").to_string_lossy().into_owned();
+    let report = stdout(&signpost(&[
+        "train",
+        &history_file,
+        "--pathway",
+        "pathway_allocated",
+        "--outcome",
+        "outcome_success",
+        "--success",
+        "yes",
+        "--trees",
+        trees,
+        "--model",
+        &model,
+    ]));
+    (history, model, report)
+}
+
 #[test]
 fn bad_input_exits_with_status_2_and_a_message_on_stderr() {
     let dir = temp_dir("bad");
@@ -61,30 +96,7 @@ fn bad_input_exits_with_status_2_and_a_message_on_stderr() {
 #[test]
 fn train_then_suggest_scores_every_row_with_reasons() {
     let dir = temp_dir("suggest");
-    let history = stdout(&signpost(&[
-        "demo",
-        "referrals",
-        "--rows",
-        "400",
-        "--seed",
-        "5",
-    ]));
-    let history = write(&dir, "history.csv", &history);
-    let model = dir.join("model.json").to_string_lossy().into_owned();
-    let report = stdout(&signpost(&[
-        "train",
-        &history,
-        "--pathway",
-        "pathway_allocated",
-        "--outcome",
-        "outcome_success",
-        "--success",
-        "yes",
-        "--trees",
-        "30",
-        "--model",
-        &model,
-    ]));
+    let (_, model, report) = trained_model(&dir, "400", "5", "30");
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert!(report["balanced_accuracy"].as_f64().is_some());
     let new = stdout(&signpost(&[

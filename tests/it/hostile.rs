@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use super::cli::{signpost, stdout, temp_dir, write};
+use super::cli::{signpost, stdout, temp_dir, trained_model, write};
 use signpost::import::{import, ImportError, ReadOptions};
 
 /// Asserts the command ended by itself, without a crash, and returns its stderr.
@@ -34,6 +34,13 @@ fn refused(args: &[&str], needles: &[&str]) -> String {
         );
     }
     stderr
+}
+
+/// Runs a command that must succeed without a crash and returns its JSON.
+fn json_without_crash(args: &[&str]) -> serde_json::Value {
+    let output = signpost(args);
+    no_crash(args, &output);
+    serde_json::from_str(&stdout(&output)).unwrap()
 }
 
 fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> String {
@@ -108,10 +115,7 @@ fn segment_survives_values_at_the_float_limit() {
         });
     }
     let file = write(&dir, "big.csv", &text);
-    let args = ["segment", file.as_str()];
-    let output = signpost(&args);
-    no_crash(&args, &output);
-    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let report = json_without_crash(&["segment", file.as_str()]);
     assert_eq!(report["rows"], 30);
 }
 
@@ -131,10 +135,7 @@ fn segment_on_5000_columns_by_60_rows_finishes() {
         text.push('\n');
     }
     let file = write(&dir, "wide.csv", &text);
-    let args = ["segment", file.as_str(), "--k", "3"];
-    let output = signpost(&args);
-    no_crash(&args, &output);
-    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let report = json_without_crash(&["segment", file.as_str(), "--k", "3"]);
     assert_eq!(report["k"], 3);
 }
 
@@ -176,30 +177,7 @@ fn an_unclosed_quote_names_its_row_and_the_rows_it_swallowed() {
 #[test]
 fn suggestions_are_written_without_live_formulas() {
     let dir = temp_dir("injection");
-    let history = stdout(&signpost(&[
-        "demo",
-        "referrals",
-        "--rows",
-        "300",
-        "--seed",
-        "3",
-    ]));
-    let history_file = write(&dir, "history.csv", &history);
-    let model = dir.join("model.json").to_string_lossy().into_owned();
-    stdout(&signpost(&[
-        "train",
-        &history_file,
-        "--pathway",
-        "pathway_allocated",
-        "--outcome",
-        "outcome_success",
-        "--success",
-        "yes",
-        "--trees",
-        "10",
-        "--model",
-        &model,
-    ]));
+    let (history, model, _) = trained_model(&dir, "300", "3", "10");
     // The first column is the referral id: make one a formula.
     let mut lines: Vec<String> = history.lines().map(str::to_string).collect();
     let first = lines[1]
