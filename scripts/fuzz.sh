@@ -36,8 +36,9 @@ tmp=$(mktemp -d)
 "$SIGNPOST" demo directory > "$tmp/directory.csv"
 "$SIGNPOST" demo directory --gazetteer > "$tmp/gazetteer.csv"
 "$SIGNPOST" demo scenario > "$tmp/scenario.json"
-"$SIGNPOST" train "$tmp/referrals.csv" --pathway pathway_allocated --outcome outcome_success \
-  --success yes --trees 2 --max-depth 3 --folds 2 --model "$tmp/model.json" > /dev/null || true
+"$SIGNPOST" demo referrals --rows 200 --seed 7 > "$tmp/history.csv"
+"$SIGNPOST" train "$tmp/history.csv" --pathway pathway_allocated --outcome outcome_success \
+  --success yes --trees 2 --max-depth 3 --folds 2 --model "$tmp/model.json" > /dev/null
 cp tests/data/*.csv tests/data/*.tsv "$tmp/referrals.csv" fuzz/corpus/csv/ 2>/dev/null || true
 cp examples/*.csv "$tmp/directory.csv" "$tmp/gazetteer.csv" fuzz/corpus/directory/ 2>/dev/null || true
 cp "$tmp/scenario.json" fuzz/corpus/scenario/ 2>/dev/null || true
@@ -81,8 +82,10 @@ rm -rf "$tmp"
 
 for t in "${TARGETS[@]}"; do
   mkdir -p "fuzz/artifacts/$t"
+  # A saved model (and a workspace holding one) is some 80 KB.
+  case $t in model|workspace) max_len=${MAX_LEN:-131072} ;; *) max_len=${MAX_LEN:-8192} ;; esac
   echo "== $t"
   "$BIN/$t" "fuzz/corpus/$t" -runs="$RUNS" -max_total_time="$SECONDS_PER_TARGET" \
-    -timeout="$TIMEOUT" -rss_limit_mb=4096 -max_len="${MAX_LEN:-8192}" \
+    -timeout="$TIMEOUT" -rss_limit_mb=4096 -max_len="$max_len" \
     -artifact_prefix="fuzz/artifacts/$t/" -print_final_stats=1 2>&1 | tail -40
 done
