@@ -302,3 +302,16 @@ fn negative_numbers_reach_the_check_that_states_the_range() {
         );
     }
 }
+
+/// Found by fuzzing: a sheet declaring `<dimension ref="A9:C3">` (corners
+/// reversed) made calamine's dimension arithmetic overflow, a panic in any
+/// build with overflow checks.
+#[test]
+fn a_sheet_with_reversed_dimensions_does_not_crash() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/reversed_dimension.xlsx");
+    let bytes = std::fs::read(path).unwrap();
+    let _ = import("reversed_dimension.xlsx", &bytes, &ReadOptions::default());
+    let _ = signpost::ranker::import_directory("reversed_dimension.xlsx", &bytes);
+    let args = ["inspect", path];
+    no_crash(&args, &signpost(&args));
+}
