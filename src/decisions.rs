@@ -156,10 +156,11 @@ pub fn summarise(log: &[DecisionRecord]) -> DecisionSummary {
     }
 }
 
-/// The log as CSV, for export.
+/// The log as CSV, for export (through the shared writer, so no cell runs
+/// as a formula in a spreadsheet).
 pub fn to_csv(log: &[DecisionRecord]) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record([
+    let mut writer = crate::csv_out::CsvWriter::new();
+    writer.row([
         "id",
         "time",
         "referral",
@@ -175,7 +176,7 @@ pub fn to_csv(log: &[DecisionRecord]) -> String {
         "outcome_success",
     ]);
     for r in log {
-        let _ = writer.write_record([
+        writer.row([
             r.id.to_string(),
             r.time.clone(),
             r.referral.clone().unwrap_or_default(),
@@ -192,11 +193,7 @@ pub fn to_csv(log: &[DecisionRecord]) -> String {
                 .map_or(String::new(), |s| if s { "yes" } else { "no" }.to_string()),
         ]);
     }
-    writer
-        .into_inner()
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_default()
+    writer.finish()
 }
 
 #[cfg(test)]

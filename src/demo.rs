@@ -238,27 +238,9 @@ pub fn referrals(options: &DemoOptions) -> Dataset {
 }
 
 /// Renders a dataset as CSV (header row, then one line per row; missing cells
-/// empty). Kept here so the demo does not wait on the import module.
+/// empty), through the shared writer.
 pub fn to_csv(dataset: &Dataset) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let header: Vec<&str> = dataset.columns.iter().map(|c| c.name.as_str()).collect();
-    // Writing to a Vec cannot fail for I/O reasons; errors would be our bug.
-    let _ = writer.write_record(&header);
-    for row_idx in 0..dataset.n_rows {
-        let record: Vec<&str> = dataset
-            .columns
-            .iter()
-            .map(|c| {
-                c.cells
-                    .get(row_idx)
-                    .and_then(|v| v.as_deref())
-                    .unwrap_or("")
-            })
-            .collect();
-        let _ = writer.write_record(&record);
-    }
-    let bytes = writer.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+    dataset.to_csv()
 }
 
 #[cfg(test)]

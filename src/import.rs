@@ -77,6 +77,7 @@ mod fasthash;
 mod infer;
 mod quality;
 mod read;
+mod sheet;
 
 pub use infer::{
     default_role, default_success_rule, infer, infer_kind, is_missing, is_positive_value,
@@ -86,7 +87,9 @@ pub use quality::{
     quality_report, ConstantColumn, DuplicateId, InconsistentSpelling, LeakageSuspect,
     MissingShare, PathwayCount, QualityReport, SmallPathway, SpellingGroup, VariantCount,
 };
+pub(crate) use read::unclosed_quote;
 pub use read::{read_table, sheet_names};
+pub(crate) use sheet::read_sheet;
 
 /// How to read a file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,6 +102,11 @@ pub struct ReadOptions {
 
 /// 50 MB: far more than a few years of referrals, small enough for a browser tab.
 pub const DEFAULT_MAX_BYTES: usize = 50 * 1024 * 1024;
+
+/// 256 MB: the most any reader (CLI or page) takes in from one file of any
+/// kind (a workspace or model included) before refusing it; tables stop at
+/// [`DEFAULT_MAX_BYTES`].
+pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
 
 impl Default for ReadOptions {
     fn default() -> Self {
@@ -152,6 +160,22 @@ pub enum ImportError {
         sheet: String,
         available: Vec<String>,
     },
+    #[error("{file}, sheet '{sheet}': the cells span {n_rows} rows by {n_columns} columns (to {far_cell}), more than the {max_cells} cells a table may have; a stray value far from the table (such as {far_cell}) does this: delete it, or copy the table to a new sheet")]
+    SheetTooLarge {
+        file: String,
+        sheet: String,
+        far_cell: String,
+        n_rows: u64,
+        n_columns: u64,
+        max_cells: usize,
+    },
+    #[error("{file}, row {row}, column '{column}': a quote opens a cell and is never closed, so the {n_lines} lines after it were read as that one cell; close the quote (a quote inside a quoted cell is written twice: \"\"), or remove it")]
+    UnclosedQuote {
+        file: String,
+        row: usize,
+        column: String,
+        n_lines: usize,
+    },
     #[error("{file} has no success rule: choose an outcome column and say which values (or which threshold) count as success")]
     NoSuccessRule { file: String },
     #[error("{file} has no column named '{column}': the success rule must use one of the columns of the file")]
@@ -197,41 +221,19 @@ impl Dataset {
 
     /// The dataset as CSV (comma, header row, missing cells empty), for export.
     pub fn to_csv(&self) -> String {
-        let mut out = String::with_capacity(self.n_rows * self.columns.len() * 8 + 64);
-        let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
-        push_csv_row(&mut out, names.into_iter());
+        let mut writer = crate::csv_out::CsvWriter::new();
+        writer.row(self.columns.iter().map(|c| c.name.as_str()));
         for row_idx in 0..self.n_rows {
-            push_csv_row(
-                &mut out,
-                self.columns.iter().map(|column| {
-                    column
-                        .cells
-                        .get(row_idx)
-                        .and_then(|cell| cell.as_deref())
-                        .unwrap_or("")
-                }),
-            );
+            writer.row(self.columns.iter().map(|column| {
+                column
+                    .cells
+                    .get(row_idx)
+                    .and_then(|cell| cell.as_deref())
+                    .unwrap_or("")
+            }));
         }
-        out
+        writer.finish()
     }
-}
-
-fn push_csv_row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
-    for (idx, cell) in cells.enumerate() {
-        if idx > 0 {
-            out.push(',');
-        }
-        let needs_quotes =
-            cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ');
-        if needs_quotes {
-            out.push('"');
-            out.push_str(&cell.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(cell);
-        }
-    }
-    out.push('\n');
 }
 
 impl SuccessRule {

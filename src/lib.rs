@@ -4,6 +4,7 @@
 //! web crate, reads a clock or does I/O, so every engine is tested natively
 //! with `cargo test`. See ARCHITECTURE.md for the map.
 
+pub mod csv_out;
 pub mod decisions;
 pub mod demo;
 pub mod import;

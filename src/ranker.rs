@@ -36,12 +36,23 @@ pub enum RankerError {
     Csv { file: String, detail: String },
     #[error("{file}: cannot read the spreadsheet ({detail}); save it as XLSX or CSV")]
     Spreadsheet { file: String, detail: String },
+    /// What the shared readers refuse: a sheet too large, an unclosed quote.
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
     #[error(
         "{file}: the header row lacks the column '{column}'; add it (see docs/directory-format.md)"
     )]
     MissingColumn { file: String, column: String },
-    #[error("{file}: no row could be imported; fix the rows listed in the problems")]
-    NoServices { file: String },
+    #[error("{file}: no service could be imported{}", problem_list(problems))]
+    NoServices {
+        file: String,
+        problems: Vec<Problem>,
+    },
+    #[error("{file}: the gazetteer has no places{}; it needs a header row zip,city,county,state and one row per zip code", problem_list(problems))]
+    EmptyGazetteer {
+        file: String,
+        problems: Vec<Problem>,
+    },
     #[error("the HSDS folder has no services.csv; an Open Referral directory needs at least services.csv")]
     HsdsWithoutServices,
     #[error("the zip code is empty; enter the person's zip code")]
@@ -52,6 +63,45 @@ pub enum RankerError {
         "the pathway '{pathway}' has no directory terms; add terms for it in the pathway mapping"
     )]
     UnknownPathway { pathway: String },
+}
+
+/// The problems that left a file with nothing, for its error message: the
+/// first few in full (row, column, value, what to do), then how many more.
+fn problem_list(problems: &[Problem]) -> String {
+    const SHOWN: usize = 5;
+    if problems.is_empty() {
+        return " (there are no rows under the header); add one row per entry".to_string();
+    }
+    let mut text = String::from("; fix these rows: ");
+    let shown: Vec<String> = problems
+        .iter()
+        .take(SHOWN)
+        .map(|p| {
+            let mut at = Vec::new();
+            if let Some(row) = p.row {
+                at.push(format!("row {row}"));
+            }
+            if let Some(column) = &p.column {
+                at.push(format!("column '{column}'"));
+            }
+            if let Some(value) = p.value.as_ref().filter(|v| !v.is_empty()) {
+                at.push(format!("value '{value}'"));
+            }
+            if at.is_empty() {
+                p.message.clone()
+            } else {
+                format!("{}: {}", at.join(", "), p.message)
+            }
+        })
+        .collect();
+    text.push_str(&shown.join("; "));
+    if problems.len() > SHOWN {
+        text.push_str(&format!(
+            " (and {} more like these)",
+            problems.len() - SHOWN
+        ));
+    }
+    text
 }
 
 /// A row-level problem: the row was skipped or a value was not used, and the

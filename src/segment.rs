@@ -2,7 +2,8 @@
 //! columns (standardised, categorical columns one-hot), chooses k by
 //! silhouette, describes each segment in words, gives the success rate of
 //! each pathway within it, audits protected columns per segment, draws the
-//! segments on the first two principal components (smartcore PCA) and hands
+//! segments on the first two principal components (power iteration, see
+//! `segment/picture.rs`) and hands
 //! the segments to the simulator as groups of arrivals.
 //!
 //! Determinism: the same dataset, config and seed give the same result
@@ -20,18 +21,15 @@
 
 mod encode;
 mod kmeans;
+mod picture;
 mod profile;
 mod silhouette;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use smartcore::decomposition::pca::{PCAParameters, PCA};
-use smartcore::linalg::basic::arrays::Array;
-use smartcore::linalg::basic::matrix::DenseMatrix;
 
 use crate::import::{ColumnKind, Dataset, Role};
-use crate::model::matrix::Matrix;
 
 pub use profile::{MIN_EFFECT, NAME_WORDS};
 pub use silhouette::MAX_EXACT;
@@ -40,6 +38,11 @@ pub use silhouette::MAX_EXACT;
 pub const DEFAULT_SEED: u64 = 42;
 /// The default range of k tried.
 pub const DEFAULT_K_RANGE: (usize, usize) = (2, 8);
+
+/// The most values (rows x encoded features) a segmentation takes: k-means
+/// costs rows x features x k per step, so this bounds a run to seconds
+/// (200,000 rows by 50 features; 60 rows by 5,000 columns is well inside).
+pub const MAX_VALUES: usize = 10_000_000;
 
 /// ChaCha stream for the silhouette sample; k-means for k uses stream k.
 const SAMPLE_STREAM: u64 = 1_000;
@@ -355,6 +358,12 @@ pub enum SegmentError {
     EmptyRange { lo: usize, hi: usize },
     #[error("only {distinct} rows differ on the chosen columns, too few for {k} segments; choose a smaller k or more columns")]
     TooFewDistinctRows { distinct: usize, k: usize },
+    #[error("{n_rows} rows by {n_features} features (columns after categories are split) is {} values, more than the {max_values} segmenting takes; choose fewer columns, or a sample of the rows", n_rows.saturating_mul(*n_features))]
+    TooManyValues {
+        n_rows: usize,
+        n_features: usize,
+        max_values: usize,
+    },
     #[error("could not compute the picture of the segments: {message}")]
     Pca { message: String },
 }
@@ -379,6 +388,13 @@ pub fn segment_checked(
         .collect::<Result<Vec<_>, _>>()?;
     let encoded = encode::encode(&sources, n_rows);
     let x = &encoded.matrix;
+    if n_rows.saturating_mul(x.n_cols()) > MAX_VALUES {
+        return Err(SegmentError::TooManyValues {
+            n_rows,
+            n_features: x.n_cols(),
+            max_values: MAX_VALUES,
+        });
+    }
 
     let distinct = encode::distinct_rows(x);
     let ks: Vec<usize> = valid
@@ -420,7 +436,7 @@ pub fn segment_checked(
     let segments = (0..k)
         .map(|index| context.profile(index, &fit.labels))
         .collect();
-    let (pca, pca_explained) = picture(x, distances.rows(), &fit.labels)?;
+    let (pca, pca_explained) = picture::picture(x, distances.rows(), &fit.labels)?;
 
     Ok(Segmentation {
         k,
@@ -434,66 +450,4 @@ pub fn segment_checked(
         pca_explained,
         pathway_column: context.pathway.as_ref().map(|(name, _)| name.clone()),
     })
-}
-
-/// The first two principal components of the sampled rows (smartcore PCA).
-/// Each component's sign is fixed so its largest coordinate is positive, so
-/// the picture does not flip between runs of the decomposition.
-fn picture(
-    x: &Matrix,
-    rows: &[usize],
-    labels: &[usize],
-) -> Result<(Vec<PcaPoint>, [f64; 2]), SegmentError> {
-    let sample = x.select_rows(rows);
-    let (m, d) = (sample.n_rows(), sample.n_cols());
-    let n_components = d.min(2);
-    let mut coords = vec![[0.0; 2]; m];
-    let mut explained = [0.0; 2];
-    if m >= 2 && n_components >= 1 {
-        let fail = |err: smartcore::error::Failed| SegmentError::Pca {
-            message: err.to_string(),
-        };
-        let dense = DenseMatrix::new(m, d, sample.as_slice().to_vec(), false).map_err(fail)?;
-        let pca = PCA::fit(
-            &dense,
-            PCAParameters::default().with_n_components(n_components),
-        )
-        .map_err(fail)?;
-        let projected = pca.transform(&dense).map_err(fail)?;
-        for c in 0..n_components {
-            let column: Vec<f64> = (0..m).map(|r| *projected.get((r, c))).collect();
-            let flip = column.iter().fold(
-                0.0_f64,
-                |best, v| if v.abs() > best.abs() { *v } else { best },
-            ) < 0.0;
-            for (coord, v) in coords.iter_mut().zip(&column) {
-                coord[c] = if flip { -v } else { *v };
-            }
-        }
-        // Variance shown by each component over the total variance.
-        let total: f64 = (0..d)
-            .map(|j| {
-                let values: Vec<f64> = sample.rows().map(|row| row[j]).collect();
-                let (_, sd) = encode::mean_sd(&values);
-                sd * sd
-            })
-            .sum();
-        if total > 0.0 {
-            for (c, share) in explained.iter_mut().enumerate() {
-                let values: Vec<f64> = coords.iter().map(|xy| xy[c]).collect();
-                let (_, sd) = encode::mean_sd(&values);
-                *share = sd * sd / total;
-            }
-        }
-    }
-    let points = rows
-        .iter()
-        .zip(coords)
-        .map(|(&row_idx, xy)| PcaPoint {
-            row_idx,
-            segment: labels.get(row_idx).copied().unwrap_or(0),
-            xy,
-        })
-        .collect();
-    Ok((points, explained))
 }

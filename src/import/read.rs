@@ -10,6 +10,7 @@ use std::io::Cursor;
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 
+use super::sheet::{read_sheet, Sheet};
 use super::{ImportError, Problem, RawTable, ReadOptions};
 
 /// At most this many problems of one kind are listed one by one; the rest are counted.
@@ -120,11 +121,21 @@ fn read_csv_records(
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut records = Vec::new();
+    let mut records: Vec<Vec<String>> = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut last_start = 0usize;
     loop {
         match reader.read_record(&mut record) {
-            Ok(true) => records.push(record.iter().map(str::to_string).collect()),
+            Ok(true) => {
+                last_start = record.position().map_or(0, |p| p.byte() as usize);
+                // A cell Signpost guarded against formulas on export reads back as written.
+                records.push(
+                    record
+                        .iter()
+                        .map(|cell| crate::csv_out::unguard(cell).to_string())
+                        .collect(),
+                )
+            }
             Ok(false) => break,
             Err(err) => {
                 return Err(ImportError::NotATable {
@@ -134,7 +145,82 @@ fn read_csv_records(
             }
         }
     }
+    if let Some((field_idx, n_lines)) = text
+        .get(last_start..)
+        .and_then(|tail| unclosed_quote(tail, delimiter))
+    {
+        let row = records.len();
+        let column = records
+            .first()
+            .filter(|_| row > 1)
+            .and_then(|header| header.get(field_idx))
+            .map(|name| name.trim().to_string())
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| format!("column {}", field_idx + 1));
+        if n_lines > 0 {
+            return Err(ImportError::UnclosedQuote {
+                file: source.to_string(),
+                row,
+                column,
+                n_lines,
+            });
+        }
+        log.push(
+            "unclosed quote",
+            Problem {
+                row: Some(row),
+                column: Some(column.clone()),
+                value: None,
+                message: format!(
+                    "{source}, row {row}, column '{column}': a quote opens the cell and is never closed; the cell was read to the end of the file; close the quote"
+                ),
+            },
+        );
+    }
     Ok(records)
+}
+
+/// Whether the last record of a CSV (`tail` starts at it) ends inside a
+/// quoted cell that was never closed, as the csv reader then reads the rest
+/// of the file into that one cell: the cell's index and the line breaks it
+/// swallowed. Follows the csv reader's rules: a quote opens a quoted cell
+/// only at the start of a cell; inside one, `""` is a quote.
+pub(crate) fn unclosed_quote(tail: &str, delimiter: u8) -> Option<(usize, usize)> {
+    #[derive(PartialEq)]
+    enum State {
+        Start,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::Start;
+    let mut field_idx = 0usize;
+    let mut n_lines = 0usize;
+    for byte in tail.bytes() {
+        let ends_record = byte == b'\n' || byte == b'\r';
+        state = match state {
+            State::Start | State::Unquoted | State::QuoteInQuoted if ends_record => {
+                field_idx = 0;
+                State::Start
+            }
+            State::Start | State::Unquoted | State::QuoteInQuoted if byte == delimiter => {
+                field_idx += 1;
+                State::Start
+            }
+            State::Start if byte == b'"' => {
+                n_lines = 0;
+                State::Quoted
+            }
+            State::QuoteInQuoted if byte == b'"' => State::Quoted,
+            State::Start | State::Unquoted | State::QuoteInQuoted => State::Unquoted,
+            State::Quoted if byte == b'"' => State::QuoteInQuoted,
+            State::Quoted => {
+                n_lines += usize::from(byte == b'\n');
+                State::Quoted
+            }
+        };
+    }
+    (state == State::Quoted).then_some((field_idx, n_lines))
 }
 
 /// Text of the file: UTF-8 (BOM dropped), UTF-16 with a BOM, else Windows-1252
@@ -260,47 +346,26 @@ fn read_workbook_records(
     sheet: Option<&str>,
     log: &mut ProblemLog,
 ) -> Result<Vec<Vec<String>>, ImportError> {
-    let mut workbook =
-        open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|err| ImportError::Spreadsheet {
-            file: source.to_string(),
-            reason: err.to_string(),
-        })?;
-    let names = workbook.sheet_names();
-    let name = match sheet {
-        Some(wanted) => names
-            .iter()
-            .find(|name| name.as_str() == wanted)
-            .or_else(|| names.iter().find(|name| name.eq_ignore_ascii_case(wanted)))
-            .cloned()
-            .ok_or_else(|| ImportError::SheetNotFound {
-                file: source.to_string(),
-                sheet: wanted.to_string(),
-                available: names.clone(),
-            })?,
-        None => names.first().cloned().ok_or_else(|| ImportError::Empty {
-            file: source.to_string(),
-        })?,
-    };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|err| ImportError::Spreadsheet {
-            file: source.to_string(),
-            reason: format!("sheet '{name}': {err}"),
-        })?;
-    let mut records = Vec::with_capacity(range.height());
-    for (row_idx, row) in range.rows().enumerate() {
+    let Sheet {
+        name,
+        first_row,
+        rows,
+    } = read_sheet(source, bytes, sheet)?;
+    let mut records = Vec::with_capacity(rows.len());
+    for (row_idx, row) in rows.iter().enumerate() {
+        // The row as the spreadsheet numbers it.
+        let row_number = first_row as usize + row_idx + 1;
         let mut record = Vec::with_capacity(row.len());
         for cell in row {
             record.push(cell_text(cell).unwrap_or_else(|error| {
                 log.push(
                     "error cell",
                     Problem {
-                        row: Some(row_idx + 1),
+                        row: Some(row_number),
                         column: None,
                         value: Some(error.clone()),
                         message: format!(
-                            "{source}, sheet '{name}', row {}: a cell holds the spreadsheet error {error}; it is read as missing; fix the formula in the spreadsheet if the value matters",
-                            row_idx + 1
+                            "{source}, sheet '{name}', row {row_number}: a cell holds the spreadsheet error {error}; it is read as missing; fix the formula in the spreadsheet if the value matters"
                         ),
                     },
                 );
@@ -613,6 +678,69 @@ mod tests {
             .last()
             .is_some_and(|p| p.message.contains("70 more rows")));
         assert_eq!(problems.first().and_then(|p| p.row), Some(2));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_refused_with_where_it_opened() {
+        // Row 12 (the header is row 1) opens a quote in column 'note' that never closes.
+        let mut text = String::from("id,note,age\n");
+        for idx in 2..=301 {
+            if idx == 12 {
+                text.push_str(&format!("{idx},\"oops,{idx}\n"));
+            } else {
+                text.push_str(&format!("{idx},fine,{idx}\n"));
+            }
+        }
+        let err = read(text.as_bytes()).err();
+        assert_eq!(
+            err,
+            Some(ImportError::UnclosedQuote {
+                file: "t.csv".into(),
+                row: 12,
+                column: "note".into(),
+                n_lines: 290,
+            })
+        );
+        let message = err.unwrap().to_string();
+        assert!(
+            message.contains("row 12")
+                && message.contains("'note'")
+                && message.contains("290 lines"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn quotes_that_close_are_not_reported() {
+        for text in [
+            "a,b\n1,\"two\nlines\"\n3,4\n",
+            "a,b\n1,\"say \"\"hi\"\"\"\n",
+            "a,b\n1,5\" tall\n2,3\n",
+            "a,b\n1,\"x\"y\n",
+        ] {
+            assert_eq!(unclosed_quote(text, b','), None, "{text:?}");
+            assert!(read(text.as_bytes()).is_ok(), "{text:?}");
+        }
+        assert_eq!(unclosed_quote("1,\"open\nmore\nrows", b','), Some((1, 2)));
+        assert_eq!(unclosed_quote("1;2;\"x", b';'), Some((2, 0)));
+    }
+
+    #[test]
+    fn an_unclosed_quote_on_the_last_line_is_a_problem() {
+        let (table, problems) = read(b"a,b\n1,\"open").unwrap();
+        assert_eq!(table.rows, [vec!["1", "open"]]);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.row == Some(2) && p.message.contains("never closed")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn cells_guarded_on_export_read_back_as_they_were() {
+        let (table, _) = read(b"a,b\n'=1+1,'-x\n'plain,-3\n").unwrap();
+        assert_eq!(table.rows, [vec!["=1+1", "-x"], vec!["'plain", "-3"]]);
     }
 
     #[test]

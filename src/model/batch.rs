@@ -218,7 +218,7 @@ pub fn score_part(
 /// The scored rows as CSV; the reason columns only when reasons were
 /// worked out (an empty column would read as "no reason").
 pub fn to_csv(result: &BatchResult) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = crate::csv_out::CsvWriter::new();
     let reason_columns = if result.with_reasons { 3 } else { 0 };
     let header = [
         "row",
@@ -233,7 +233,7 @@ pub fn to_csv(result: &BatchResult) -> String {
         "reason_2",
         "reason_3",
     ];
-    let _ = writer.write_record(&header[..header.len() - 3 + reason_columns]);
+    writer.row(&header[..header.len() - 3 + reason_columns]);
     for r in &result.rows {
         let reason = |k: usize| r.reasons.get(k).cloned().unwrap_or_default();
         let record = [
@@ -250,13 +250,9 @@ pub fn to_csv(result: &BatchResult) -> String {
             reason(1),
             reason(2),
         ];
-        let _ = writer.write_record(&record[..record.len() - 3 + reason_columns]);
+        writer.row(&record[..record.len() - 3 + reason_columns]);
     }
-    writer
-        .into_inner()
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_default()
+    writer.finish()
 }
 
 #[cfg(test)]

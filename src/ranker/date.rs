@@ -26,12 +26,23 @@ impl Date {
         Some(Date { year, month, day })
     }
 
-    /// Parses `YYYY-MM-DD` (surrounding spaces allowed).
+    /// Parses exactly `YYYY-MM-DD`: four digits, two, two (surrounding
+    /// spaces allowed). `26-03-10` (a year 26?), `2026-3-5` and
+    /// `+2026-03-10` are refused rather than guessed at.
     pub fn parse(text: &str) -> Option<Date> {
-        let mut parts = text.trim().splitn(3, '-');
-        let year = parts.next()?.parse::<i32>().ok()?;
-        let month = parts.next()?.parse::<u32>().ok()?;
-        let day = parts.next()?.parse::<u32>().ok()?;
+        let text = text.trim();
+        let bytes = text.as_bytes();
+        let shape_ok = bytes.len() == 10
+            && bytes.iter().enumerate().all(|(idx, byte)| match idx {
+                4 | 7 => *byte == b'-',
+                _ => byte.is_ascii_digit(),
+            });
+        if !shape_ok {
+            return None;
+        }
+        let year = text.get(0..4)?.parse::<i32>().ok()?;
+        let month = text.get(5..7)?.parse::<u32>().ok()?;
+        let day = text.get(8..10)?.parse::<u32>().ok()?;
         Date::new(year, month, day)
     }
 
@@ -142,7 +153,15 @@ mod tests {
         check("2024-00-10", None);
         check("30/11/2026", None);
         check("", None);
-        check("2024-1-5", Some((2024, 1, 5)));
+        // Only YYYY-MM-DD, as documented (issue 14): no short years, no
+        // single digits, no sign.
+        check("2024-1-5", None);
+        check("26-03-10", None);
+        check("2026-3-5", None);
+        check("+2026-03-10", None);
+        check("2026-03-10x", None);
+        check("2026/03/10", None);
+        check("0026-03-10", Some((26, 3, 10)));
     }
 
     #[test]

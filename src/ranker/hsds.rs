@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// One table: rows as header -> cell maps, with their spreadsheet row number.
 struct Table {
     source: String,
+    /// Header names, trimmed and lower-case.
+    headers: Vec<String>,
     rows: Vec<(usize, BTreeMap<String, String>)>,
 }
 
@@ -22,8 +24,45 @@ impl Table {
     fn empty() -> Table {
         Table {
             source: String::new(),
+            headers: Vec::new(),
             rows: Vec::new(),
         }
+    }
+
+    /// A table read from a file that lacks a column this import links by is
+    /// reported (naming the columns it has) and left out whole, instead of
+    /// silently adding nothing: a garbled or mislabelled file.
+    fn require(self, columns: &[&str], problems: &mut Vec<Problem>) -> Table {
+        if self.source.is_empty() {
+            return self;
+        }
+        let missing: Vec<&str> = columns
+            .iter()
+            .copied()
+            .filter(|c| !self.headers.iter().any(|h| h == c))
+            .collect();
+        if missing.is_empty() {
+            return self;
+        }
+        let shown: Vec<String> = self
+            .headers
+            .iter()
+            .take(12)
+            .map(|h| h.chars().take(40).collect())
+            .collect();
+        problems.push(Problem {
+            source: self.source.clone(),
+            row: Some(1),
+            column: missing.first().map(|c| c.to_string()),
+            value: None,
+            message: format!(
+                "the table lacks the column{} '{}' that HSDS gives it (its header is: {}), so nothing was read from it; check that it is the HSDS table saved as CSV with its header row",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join("', '"),
+                shown.join(", ")
+            ),
+        });
+        Table::empty()
     }
 }
 
@@ -66,10 +105,13 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
                     key,
                     Table {
                         source: name.clone(),
+                        headers: keys,
                         rows,
                     },
                 );
             }
+            // An empty services table is not a missing one.
+            Err(err @ RankerError::Empty { .. }) if key == "services" => return Err(err),
             // An empty optional table adds nothing; a broken one is reported.
             Err(RankerError::Empty { .. }) => {}
             Err(err) => problems.push(Problem {
@@ -90,16 +132,42 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
             .find_map(|n| by_name.remove(*n))
             .unwrap_or_else(Table::empty)
     };
-    let organizations = take(&["organizations", "organisations"]);
-    let locations = take(&["locations"]);
-    let at_location = take(&["service_at_location"]);
-    let addresses = take(&["addresses", "physical_addresses"]);
+    for column in ["id", "name"] {
+        if !services_table.headers.iter().any(|h| h == column) {
+            return Err(RankerError::MissingColumn {
+                file: services_table.source,
+                column: column.to_string(),
+            });
+        }
+    }
+    let p = &mut problems;
+    let organizations = take(&["organizations", "organisations"]).require(&["id", "name"], p);
+    let locations = take(&["locations"]).require(&["id"], p);
+    let at_location = take(&["service_at_location"]).require(&["service_id", "location_id"], p);
+    let addresses =
+        take(&["addresses", "physical_addresses"]).require(&["location_id", "postal_code"], p);
     let phones = take(&["phones"]);
-    let schedules = take(&["schedules", "regular_schedules"]);
-    let areas = take(&["service_areas"]);
-    let attributes = take(&["attributes", "service_attributes"]);
-    let services_taxonomy = take(&["services_taxonomy", "service_taxonomy"]);
-    let terms = take(&["taxonomy_terms", "taxonomy"]);
+    let schedules = take(&["schedules", "regular_schedules"]).require(&["freq"], p);
+    let areas = take(&["service_areas"]).require(&["service_id", "name"], p);
+    let attributes =
+        take(&["attributes", "service_attributes"]).require(&["link_id", "taxonomy_term_id"], p);
+    let services_taxonomy =
+        take(&["services_taxonomy", "service_taxonomy"]).require(&["service_id"], p);
+    let terms = take(&["taxonomy_terms", "taxonomy"]).require(&["id", "name"], p);
+    if !phones.source.is_empty()
+        && !phones
+            .headers
+            .iter()
+            .any(|h| h == "service_id" || h == "service_at_location_id")
+    {
+        problems.push(Problem {
+            source: phones.source.clone(),
+            row: Some(1),
+            column: Some("service_id".to_string()),
+            value: None,
+            message: "the table has neither a 'service_id' nor a 'service_at_location_id' column, so no phone could be linked to a service; check that it is the HSDS phones table with its header row".to_string(),
+        });
+    }
 
     let org_names: BTreeMap<&str, &str> = organizations
         .rows
@@ -279,7 +347,24 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
     }
     if services.is_empty() {
         return Err(RankerError::NoServices {
+            problems: problems
+                .into_iter()
+                .filter(|p| p.source == services_table.source || p.row == Some(1))
+                .collect(),
             file: services_table.source,
+        });
+    }
+    if gazetteer.places.is_empty() {
+        problems.push(Problem {
+            source: if addresses.source.is_empty() {
+                "addresses.csv".to_string()
+            } else {
+                addresses.source.clone()
+            },
+            row: None,
+            column: Some("postal_code".to_string()),
+            value: None,
+            message: "no address gives a zip code, so the gazetteer is empty and a person's zip can only match services listing that zip; add postal codes to the addresses, or import a gazetteer".to_string(),
         });
     }
     for (what, default) in [
@@ -318,5 +403,81 @@ fn push_term(list: &mut Vec<String>, term: &str) {
     let term = term.trim();
     if !term.is_empty() && !list.iter().any(|t| t.eq_ignore_ascii_case(term)) {
         list.push(term.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(extra: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
+        let mut tables = vec![
+            (
+                "services.csv".to_string(),
+                b"id,name,organization_id\ns1,Advice,o1\n".to_vec(),
+            ),
+            (
+                "organizations.csv".to_string(),
+                b"id,name\no1,Org\n".to_vec(),
+            ),
+        ];
+        tables.extend(
+            extra
+                .iter()
+                .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec())),
+        );
+        tables
+    }
+
+    #[test]
+    fn an_empty_services_table_is_reported_as_empty_not_missing() {
+        let mut input = tables(&[]);
+        input[0].1.clear();
+        let err = import_hsds(&input).unwrap_err();
+        assert_eq!(
+            err,
+            RankerError::Empty {
+                file: "services.csv".into()
+            }
+        );
+        let missing = import_hsds(&input[1..]).unwrap_err();
+        assert_eq!(missing, RankerError::HsdsWithoutServices);
+    }
+
+    #[test]
+    fn garbled_attributes_and_addresses_are_reported() {
+        let (_, problems) = import_hsds(&tables(&[
+            ("attributes.csv", "\u{1}\u{2}PK garbage;;\nmore,junk\n"),
+            ("addresses.csv", "street,town\n1 Main St,Springfield\n"),
+        ]))
+        .unwrap();
+        for file in ["attributes.csv", "addresses.csv"] {
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.source == file && p.message.contains("lacks the column")),
+                "{file}: {problems:?}"
+            );
+        }
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains("the gazetteer is empty")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn services_that_are_all_skipped_list_why() {
+        let input = vec![(
+            "services.csv".to_string(),
+            b"id,name\n,No id\ns2,\n".to_vec(),
+        )];
+        let err = import_hsds(&input).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("row 2, column 'id'") && message.contains("row 3, column 'name'"),
+            "{message}"
+        );
     }
 }

@@ -10,9 +10,8 @@ use super::{
     Channel, Date, Directory, Gazetteer, Place, Problem, RankerError, Service, ServiceArea,
     ServiceKind,
 };
-use calamine::{Data, Reader};
+use calamine::Data;
 use std::collections::BTreeSet;
-use std::io::Cursor;
 
 /// The columns of the simple layout, in export order.
 pub const DIRECTORY_COLUMNS: [&str; 19] = [
@@ -86,7 +85,13 @@ pub fn import_gazetteer_csv(
     source: &str,
     bytes: &[u8],
 ) -> Result<(Gazetteer, Vec<Problem>), RankerError> {
-    let (grid, mut problems) = read_csv(source, bytes)?;
+    let (grid, mut problems) = read_csv(source, bytes).map_err(|err| match err {
+        RankerError::Empty { file } => RankerError::EmptyGazetteer {
+            file,
+            problems: Vec::new(),
+        },
+        other => other,
+    })?;
     let mut columns = [0usize; 4];
     for (slot, name) in columns.iter_mut().zip(["zip", "city", "county", "state"]) {
         *slot = header_index(&grid.headers, name).ok_or_else(|| RankerError::MissingColumn {
@@ -126,13 +131,18 @@ pub fn import_gazetteer_csv(
             state,
         });
     }
+    if places.is_empty() {
+        return Err(RankerError::EmptyGazetteer {
+            file: source.to_string(),
+            problems,
+        });
+    }
     Ok((Gazetteer { places }, problems))
 }
 
 /// The directory's services as CSV in the simple layout (lists joined with
 /// "; "). The gazetteer is exported separately by `gazetteer_to_csv`.
 pub fn directory_to_csv(directory: &Directory) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
     let mut rows: Vec<Vec<String>> =
         vec![DIRECTORY_COLUMNS.iter().map(|c| c.to_string()).collect()];
     for s in &directory.services {
@@ -163,12 +173,11 @@ pub fn directory_to_csv(directory: &Directory) -> String {
             s.best_bet_populations.join("; "),
         ]);
     }
-    write_rows(&mut writer, rows)
+    crate::csv_out::write_table(rows)
 }
 
 /// The gazetteer as CSV: zip,city,county,state.
 pub fn gazetteer_to_csv(gazetteer: &Gazetteer) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
     let mut rows = vec![vec![
         "zip".to_string(),
         "city".into(),
@@ -183,17 +192,7 @@ pub fn gazetteer_to_csv(gazetteer: &Gazetteer) -> String {
             p.state.clone(),
         ]);
     }
-    write_rows(&mut writer, rows)
-}
-
-fn write_rows(writer: &mut csv::Writer<Vec<u8>>, rows: Vec<Vec<String>>) -> String {
-    for row in rows {
-        // Writing to memory cannot fail for I/O reasons; a failure here
-        // would be a bug in the csv crate, so the row is dropped.
-        let _ = writer.write_record(&row);
-    }
-    let _ = writer.flush();
-    String::from_utf8_lossy(writer.get_ref()).into_owned()
+    crate::csv_out::write_table(rows)
 }
 
 fn problem(source: &str, row: usize, column: &str, value: &str, message: &str) -> Problem {
@@ -206,18 +205,21 @@ fn problem(source: &str, row: usize, column: &str, value: &str, message: &str) -
     }
 }
 
-/// Header names compare lower-case with spaces and hyphens as underscores,
-/// and "organization"/"center" spellings are accepted.
+/// Header names compare ignoring case, spaces, hyphens and underscores (so
+/// `Direct Representation`, `direct-representation`, `DirectRepresentation`
+/// and `direct  representation` are all `direct_representation`), and the
+/// "organization" spelling is accepted.
 fn header_key(name: &str) -> String {
     name.trim()
         .trim_start_matches('\u{feff}')
         .to_lowercase()
-        .replace([' ', '-'], "_")
+        .replace([' ', '-', '_'], "")
         .replace("organization", "organisation")
 }
 
 fn header_index(headers: &[String], name: &str) -> Option<usize> {
-    headers.iter().position(|h| header_key(h) == name)
+    let wanted = header_key(name);
+    headers.iter().position(|h| header_key(h) == wanted)
 }
 
 /// Decodes CSV bytes (BOM, UTF-8 or Windows-1252), sniffs the delimiter and
@@ -251,8 +253,10 @@ fn read_csv(source: &str, bytes: &[u8]) -> Result<(Grid, Vec<Problem>), RankerEr
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
+    let clean = |cell: &str| crate::csv_out::unguard(cell.trim()).to_string();
+    let mut last_start = 0usize;
     let headers: Vec<String> = match records.next() {
-        Some(Ok(record)) => record.iter().map(|c| c.trim().to_string()).collect(),
+        Some(Ok(record)) => record.iter().map(clean).collect(),
         Some(Err(err)) => {
             return Err(RankerError::Csv {
                 file: source.to_string(),
@@ -278,7 +282,8 @@ fn read_csv(source: &str, bytes: &[u8]) -> Result<(Grid, Vec<Problem>), RankerEr
                 })
             }
         };
-        let mut cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        last_start = record.position().map_or(0, |p| p.byte() as usize);
+        let mut cells: Vec<String> = record.iter().map(clean).collect();
         if cells.iter().all(|c| c.is_empty()) {
             continue;
         }
@@ -298,24 +303,37 @@ fn read_csv(source: &str, bytes: &[u8]) -> Result<(Grid, Vec<Problem>), RankerEr
         cells.resize(headers.len(), String::new());
         rows.push((row_no, cells));
     }
+    // A quote never closed swallows the rest of the file into one cell.
+    if let Some((field_idx, n_lines)) = text
+        .get(last_start..)
+        .and_then(|tail| crate::import::unclosed_quote(tail, delimiter))
+        .filter(|&(_, n_lines)| n_lines > 0)
+    {
+        let row = rows.last().map_or(1, |(row_no, _)| *row_no);
+        let column = headers
+            .get(field_idx)
+            .filter(|name| !name.is_empty() && row > 1)
+            .cloned()
+            .unwrap_or_else(|| format!("column {}", field_idx + 1));
+        return Err(RankerError::Import(
+            crate::import::ImportError::UnclosedQuote {
+                file: source.to_string(),
+                row,
+                column,
+                n_lines,
+            },
+        ));
+    }
     Ok((Grid { headers, rows }, problems))
 }
 
 fn read_workbook(source: &str, bytes: &[u8]) -> Result<Grid, RankerError> {
-    let fail = |detail: String| RankerError::Spreadsheet {
-        file: source.to_string(),
-        detail,
-    };
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| fail(e.to_string()))?;
-    let range = match workbook.worksheet_range_at(0) {
-        Some(Ok(range)) => range,
-        Some(Err(err)) => return Err(fail(err.to_string())),
-        None => return Err(fail("the workbook has no sheet".to_string())),
-    };
+    // The shared reader refuses a sheet whose cells span too much (a stray
+    // cell at XFD1048576) before laying it out.
+    let sheet = crate::import::read_sheet(source, bytes, None)?;
     // Rows are numbered from the sheet's first used row, which is the header.
-    let start_row = range.start().map(|(row, _)| row as usize + 1).unwrap_or(1);
-    let mut rows_iter = range.rows();
+    let start_row = sheet.first_row as usize + 1;
+    let mut rows_iter = sheet.rows.iter();
     let headers: Vec<String> = match rows_iter.next() {
         Some(row) => row.iter().map(cell_text).collect(),
         None => {
@@ -380,7 +398,7 @@ fn services_from_grid(
     }
     for (idx, header) in grid.headers.iter().enumerate() {
         let key = header_key(header);
-        if !key.is_empty() && !DIRECTORY_COLUMNS.contains(&key.as_str()) {
+        if !key.is_empty() && !DIRECTORY_COLUMNS.iter().any(|c| header_key(c) == key) {
             problems.push(Problem {
                 source: source.to_string(),
                 row: Some(1),
@@ -555,6 +573,10 @@ fn services_from_grid(
     if services.is_empty() {
         return Err(RankerError::NoServices {
             file: source.to_string(),
+            problems: problems
+                .into_iter()
+                .filter(|p| p.row.is_some_and(|row| row > 1))
+                .collect(),
         });
     }
     Ok((
@@ -637,6 +659,99 @@ mod tests {
             problems.iter().map(|p| p.row).collect::<Vec<_>>(),
             vec![Some(3), Some(4)]
         );
+    }
+
+    #[test]
+    fn headers_match_ignoring_case_spaces_hyphens_and_underscores() {
+        let text =
+            "Id,NAME,Issues,Zips,DirectRepresentation,AnnualVolume,next  date,Serves-Over-Income\n\
+                    a,A,Housing,10001,yes,1200,2026-12-04,yes\n";
+        let (dir, problems) = import_directory_csv("h.csv", text.as_bytes()).unwrap();
+        let service = &dir.services[0];
+        assert!(service.direct_representation && service.serves_over_income);
+        assert_eq!(service.annual_volume, Some(1200));
+        assert_eq!(service.next_date, Date::parse("2026-12-04"));
+        assert!(
+            problems.iter().all(|p| p.row != Some(1)),
+            "a header was not recognised: {problems:?}"
+        );
+    }
+
+    #[test]
+    fn next_date_cells_must_be_yyyy_mm_dd() {
+        for date in ["26-03-10", "2026-3-5", "+2026-03-10"] {
+            let (dir, problems) = import(&format!(
+                "a,Good,Org,Housing,10001,phone,yes,,\nb,Bad,Org,Housing,10001,phone,yes,,{date}\n"
+            ))
+            .unwrap();
+            assert_eq!(dir.services.len(), 1, "{date}");
+            assert!(
+                problems.iter().any(|p| p.row == Some(3)
+                    && p.column.as_deref() == Some("next_date")
+                    && p.message.contains("YYYY-MM-DD")),
+                "{date}: {problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_directory_whose_rows_are_all_skipped_says_why() {
+        let err =
+            import("b,,Org,Housing,10001,phone,yes,,\nc,C,Org,,10001,phone,yes,,\n").unwrap_err();
+        let RankerError::NoServices { problems, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(problems.len(), 2);
+        let message = err.to_string();
+        assert!(
+            message.contains("row 2, column 'name'") && message.contains("row 3, column 'issues'"),
+            "{message}"
+        );
+        let header_only = import_directory_csv("e.csv", b"name,issues\n").unwrap_err();
+        assert!(header_only.to_string().contains("no rows under the header"));
+    }
+
+    #[test]
+    fn an_empty_gazetteer_is_refused_with_a_message() {
+        for text in [
+            "",
+            "zip,city,county,state\n",
+            "zip,city,county,state\n,A,B,C\n",
+        ] {
+            let err = import_gazetteer_csv("g.csv", text.as_bytes()).unwrap_err();
+            assert!(
+                matches!(err, RankerError::EmptyGazetteer { .. }),
+                "{text:?}: {err:?}"
+            );
+            assert!(err
+                .to_string()
+                .contains("g.csv: the gazetteer has no places"));
+        }
+    }
+
+    #[test]
+    fn the_directory_export_is_guarded_and_reads_back() {
+        let mut service = Service::new("=1+1", "@SUM(A1)");
+        service.organisation = "-Org".into();
+        service.issues = vec!["+Housing".into()];
+        service.area.zips = vec!["10001".into()];
+        let directory = Directory {
+            services: vec![service.clone()],
+            gazetteer: Gazetteer::default(),
+        };
+        let text = directory_to_csv(&directory);
+        assert!(text.contains("'=1+1,'@SUM(A1),'-Org"), "{text}");
+        let (back, _) = import_directory_csv("d.csv", text.as_bytes()).unwrap();
+        let read = &back.services[0];
+        assert_eq!(
+            (
+                read.id.as_str(),
+                read.name.as_str(),
+                read.organisation.as_str()
+            ),
+            ("=1+1", "@SUM(A1)", "-Org")
+        );
+        assert_eq!(read.issues, ["+Housing"]);
     }
 
     proptest! {

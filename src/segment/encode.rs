@@ -126,19 +126,53 @@ fn median(values: &[f64]) -> f64 {
     match sorted.len() {
         0 => 0.0,
         n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+        // Halves first: 1e308 + 1e308 would overflow.
+        n => sorted[n / 2 - 1] / 2.0 + sorted[n / 2] / 2.0,
     }
 }
 
-/// Mean and population standard deviation.
+/// Mean and population standard deviation. Worked out on the values divided
+/// by the largest magnitude, so values near f64::MAX (1e308) do not overflow
+/// the sum to infinity; both results are finite for finite values.
 pub(crate) fn mean_sd(values: &[f64]) -> (f64, f64) {
-    if values.is_empty() {
-        return (0.0, 0.0);
+    let (scale, mean, sd) = scaled_mean_sd(values);
+    (mean * scale, sd * scale)
+}
+
+/// The largest magnitude, and the mean and sd of the values divided by it.
+fn scaled_mean_sd(values: &[f64]) -> (f64, f64, f64) {
+    let scale = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, |max, v| max.max(v.abs()));
+    if values.is_empty() || scale == 0.0 {
+        return (1.0, 0.0, 0.0);
     }
     let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
-    (mean, var.sqrt())
+    let mean = values.iter().map(|v| v / scale).sum::<f64>() / n;
+    let var = values
+        .iter()
+        .map(|v| (v / scale - mean) * (v / scale - mean))
+        .sum::<f64>()
+        / n;
+    (scale, mean, var.sqrt())
+}
+
+/// z-scores, in the scaled units of [`scaled_mean_sd`] so that
+/// `1e308 - (-1e308)` never overflows; a constant column gives zeros.
+fn z_scores(values: &[f64]) -> Vec<f64> {
+    let (scale, mean, sd) = scaled_mean_sd(values);
+    values
+        .iter()
+        .map(|v| {
+            let z = (v / scale - mean) / sd;
+            if sd > 0.0 && z.is_finite() {
+                z
+            } else {
+                0.0
+            }
+        })
+        .collect()
 }
 
 /// Builds the matrix from the sources (all have `n_rows` entries).
@@ -151,13 +185,8 @@ pub(crate) fn encode(sources: &[Source], n_rows: usize) -> Encoded {
                 let present: Vec<f64> = values.iter().flatten().copied().collect();
                 let fill = median(&present);
                 let filled: Vec<f64> = values.iter().map(|v| v.unwrap_or(fill)).collect();
-                let (mean, sd) = mean_sd(&filled);
                 // A constant column carries no information: zeros, not a division by 0.
-                let scaled = filled
-                    .iter()
-                    .map(|v| if sd > 0.0 { (v - mean) / sd } else { 0.0 })
-                    .collect();
-                columns.push(scaled);
+                columns.push(z_scores(&filled));
                 features.push(name.clone());
             }
             Source::Levels {
@@ -294,6 +323,22 @@ mod tests {
         );
         assert_eq!(encoded.matrix.row(0), [0.0, 1.0, 0.0]);
         assert_eq!(encoded.matrix.row(2), [0.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn values_near_the_float_limit_scale_without_overflow() {
+        let cells: Vec<&str> = (0..30)
+            .map(|i| if i % 2 == 0 { "1e308" } else { "-1e308" })
+            .collect();
+        let source = source(&column("x", ColumnKind::Numeric, &cells), 30).unwrap();
+        let encoded = encode(&[source], 30);
+        let values: Vec<f64> = encoded.matrix.rows().map(|row| row[0]).collect();
+        assert!(
+            values.iter().all(|v| (v.abs() - 1.0).abs() < 1e-12),
+            "{values:?}"
+        );
+        let (mean, sd) = mean_sd(&[1e308, 1e308, -1e308, 1.7e308]);
+        assert!(mean.is_finite() && sd.is_finite());
     }
 
     #[test]

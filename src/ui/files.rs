@@ -7,6 +7,15 @@ use wasm_bindgen::JsCast;
 /// The name and bytes of a file the user picked.
 pub async fn read(file: File) -> Result<(String, Vec<u8>), String> {
     let name = file.name();
+    // Refused before reading: a 6 GB file read whole would kill the tab.
+    let max_bytes = crate::import::MAX_FILE_BYTES as u64;
+    if file.size() > max_bytes {
+        return Err(format!(
+            "{name} is {} bytes, over the limit of {max_bytes} bytes ({} MB): split the file or keep only the rows and columns you need",
+            file.size(),
+            max_bytes / (1024 * 1024)
+        ));
+    }
     gloo::file::futures::read_as_bytes(&file)
         .await
         .map(|bytes| (name.clone(), bytes))

@@ -5,14 +5,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn signpost(args: &[&str]) -> Output {
+pub(crate) fn signpost(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_signpost"))
         .args(args)
         .output()
         .expect("the signpost binary runs")
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     assert!(
         output.status.success(),
         "signpost failed: {}",
@@ -21,16 +21,51 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("signpost-cli-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> String {
+pub(crate) fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path.to_string_lossy().into_owned()
+}
+
+/// Demo referrals (`rows`, `seed`) written to `dir` and a model trained on
+/// them with `trees` trees: the history's text, the model's path, the report.
+pub(crate) fn trained_model(
+    dir: &Path,
+    rows: &str,
+    seed: &str,
+    trees: &str,
+) -> (String, String, String) {
+    let history = stdout(&signpost(&[
+        "demo",
+        "referrals",
+        "--rows",
+        rows,
+        "--seed",
+        seed,
+    ]));
+    let history_file = write(dir, "history.csv", &history);
+    let model = dir.join("model.json").to_string_lossy().into_owned();
+    let report = stdout(&signpost(&[
+        "train",
+        &history_file,
+        "--pathway",
+        "pathway_allocated",
+        "--outcome",
+        "outcome_success",
+        "--success",
+        "yes",
+        "--trees",
+        trees,
+        "--model",
+        &model,
+    ]));
+    (history, model, report)
 }
 
 #[test]
@@ -61,30 +96,7 @@ fn bad_input_exits_with_status_2_and_a_message_on_stderr() {
 #[test]
 fn train_then_suggest_scores_every_row_with_reasons() {
     let dir = temp_dir("suggest");
-    let history = stdout(&signpost(&[
-        "demo",
-        "referrals",
-        "--rows",
-        "400",
-        "--seed",
-        "5",
-    ]));
-    let history = write(&dir, "history.csv", &history);
-    let model = dir.join("model.json").to_string_lossy().into_owned();
-    let report = stdout(&signpost(&[
-        "train",
-        &history,
-        "--pathway",
-        "pathway_allocated",
-        "--outcome",
-        "outcome_success",
-        "--success",
-        "yes",
-        "--trees",
-        "30",
-        "--model",
-        &model,
-    ]));
+    let (_, model, report) = trained_model(&dir, "400", "5", "30");
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert!(report["balanced_accuracy"].as_f64().is_some());
     let new = stdout(&signpost(&[

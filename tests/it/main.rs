@@ -2,6 +2,7 @@
 
 mod cli;
 mod forest;
+mod hostile;
 mod import;
 mod model;
 mod ranker;

@@ -46,9 +46,37 @@ pub fn fail<T>(message: impl Into<String>) -> Result<T, CliError> {
     Err(CliError(message.into()))
 }
 
-/// Reads a whole file, with the path in the message when it cannot.
+/// Reads a whole file (a model, a scenario, a workspace), with the path in
+/// the message when it cannot; stops at [`signpost::import::MAX_FILE_BYTES`].
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|err| CliError(format!("cannot read {}: {err}", path.display())))
+    read_up_to(path, signpost::import::MAX_FILE_BYTES)
+}
+
+/// Reads a table (referrals, a directory, a gazetteer): stops at the import's
+/// 50 MB limit.
+pub fn read_table_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
+    read_up_to(path, signpost::import::DEFAULT_MAX_BYTES)
+}
+
+/// Reads at most `max_bytes` (and one byte more, to know there was more):
+/// a 6 GB file or an endless stream (`/dev/zero`, a pipe) is refused once
+/// the limit is reached instead of being read whole first.
+pub fn read_up_to(path: &Path, max_bytes: usize) -> Result<Vec<u8>, CliError> {
+    use std::io::Read;
+    let cannot = |err: std::io::Error| CliError(format!("cannot read {}: {err}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(max_bytes as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() > max_bytes {
+        return fail(format!(
+            "{} is larger than the limit of {max_bytes} bytes ({} MB), so reading stopped there: split the file or keep only the rows and columns you need",
+            path.display(),
+            max_bytes / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Reads and types a referral file (CSV or a spreadsheet's `sheet`).
@@ -62,9 +90,30 @@ pub fn import_file(
     };
     Ok(signpost::import::import(
         &file_name(path),
-        &read_bytes(path)?,
+        &read_table_bytes(path)?,
         &options,
     )?)
+}
+
+/// An option that takes a whole number from `MIN` to `MAX`, for clap's
+/// `value_parser`: a negative or out-of-range value is refused with the
+/// range in the message (`--k -1`: "must be a whole number from 2 to 100").
+pub fn whole_number<T: TryFrom<u64>, const MIN: u64, const MAX: u64>(
+    text: &str,
+) -> Result<T, String> {
+    let range = if MAX == u64::MAX {
+        format!("a whole number, {MIN} or more")
+    } else {
+        format!("a whole number from {MIN} to {MAX}")
+    };
+    let value: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("must be {range}"))?;
+    if !(MIN..=MAX).contains(&value) {
+        return Err(format!("must be {range}"));
+    }
+    T::try_from(value).map_err(|_| format!("must be {range}"))
 }
 
 /// The file name used in messages.

@@ -24,7 +24,7 @@ pub enum What {
 #[derive(clap::Args)]
 pub struct DirectoryArgs {
     /// Seed: the same seed gives the same directory.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 42, value_parser = crate::common::whole_number::<u64, 0, { u64::MAX }>)]
     pub seed: u64,
     /// Write the gazetteer (zip, city, county, state) instead of the services.
     #[arg(long)]
@@ -34,10 +34,10 @@ pub struct DirectoryArgs {
 #[derive(clap::Args)]
 pub struct ReferralsArgs {
     /// Number of referrals.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = crate::common::whole_number::<usize, 1, 1_000_000>)]
     pub rows: usize,
     /// Seed: the same seed gives the same rows.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 42, value_parser = crate::common::whole_number::<u64, 0, { u64::MAX }>)]
     pub seed: u64,
     /// Add the true best pathway column `true_best_pathway` (for evaluation only).
     #[arg(long)]

@@ -21,7 +21,7 @@ mod suggest;
 mod train;
 
 #[cfg(not(target_arch = "wasm32"))]
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Parser)]
@@ -57,7 +57,7 @@ enum Command {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_args() {
         Ok(cli) => cli,
         Err(err) => {
             let code = if err.use_stderr() { 2 } else { 0 };
@@ -81,6 +81,52 @@ fn main() {
             std::process::exit(2);
         }
     }
+}
+
+/// Parses the command line. Negative numbers reach every option as values
+/// (clap would otherwise read `--trees -1` as an unknown option `-1` and
+/// suggest `-- -1`), so the option's own check can say which range it takes.
+#[cfg(not(target_arch = "wasm32"))]
+fn parse_args() -> Result<Cli, clap::Error> {
+    fn allow_negative(command: clap::Command) -> clap::Command {
+        command
+            .allow_negative_numbers(true)
+            .mut_subcommands(allow_negative)
+    }
+    let mut command = allow_negative(Cli::command());
+    let matches = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .map_err(|err| explain_negative(err, &mut command))?;
+    Cli::from_arg_matches(&matches).map_err(|err| err.format(&mut command))
+}
+
+/// A negative value given to a whole-number option without a range of its
+/// own fails in Rust's integer parser ("invalid digit found in string");
+/// say instead which values the option takes.
+#[cfg(not(target_arch = "wasm32"))]
+fn explain_negative(err: clap::Error, command: &mut clap::Command) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |kind| match err.get(kind) {
+        Some(ContextValue::String(text)) => Some(text.clone()),
+        _ => None,
+    };
+    let (Some(arg), Some(value)) = (
+        text(ContextKind::InvalidArg),
+        text(ContextKind::InvalidValue),
+    ) else {
+        return err;
+    };
+    let negative_whole = value.starts_with('-') && value.parse::<i128>().is_ok();
+    if err.kind() != ErrorKind::ValueValidation
+        || !negative_whole
+        || !err.to_string().contains("invalid digit")
+    {
+        return err;
+    }
+    command.error(
+        ErrorKind::ValueValidation,
+        format!("invalid value '{value}' for '{arg}': must be a whole number, 0 or more (see --help for what it means)"),
+    )
 }
 
 /// The tool is native only; the wasm32 build of this binary is empty.

@@ -7,7 +7,7 @@
 //! addresses). Without `--date`, today's date is read from the clock here,
 //! never in the core.
 
-use crate::common::{fail, file_name, read_bytes, to_json, today_utc, CliError, Output};
+use crate::common::{fail, file_name, read_table_bytes, to_json, today_utc, CliError, Output};
 use serde::Serialize;
 use signpost::ranker::{
     import_directory, import_gazetteer_csv, import_hsds, rank, Algorithm, Date, Person, Problem,
@@ -32,7 +32,7 @@ pub struct Args {
     #[arg(long)]
     pub over_income: bool,
     /// Today's date, YYYY-MM-DD (default: the system date, UTC).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub date: Option<String>,
     /// 2024 (best bets, top results, bar referrals, self-help centre) or 2017 (one per channel).
     #[arg(long, default_value = "2024")]
@@ -63,7 +63,7 @@ pub fn run(args: Args) -> Result<Output, CliError> {
             Some(date) => date,
             None => {
                 return fail(format!(
-                    "--date '{text}' is not a date; write it as YYYY-MM-DD"
+                    "--date '{text}' is not a date; write it as YYYY-MM-DD (four-digit year, two-digit month and day), e.g. 2026-03-10"
                 ))
             }
         },
@@ -83,7 +83,7 @@ pub fn run(args: Args) -> Result<Output, CliError> {
                 .extension()
                 .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
             {
-                tables.push((file_name(&path), read_bytes(&path)?));
+                tables.push((file_name(&path), read_table_bytes(&path)?));
             }
         }
         tables.sort();
@@ -92,12 +92,12 @@ pub fn run(args: Args) -> Result<Output, CliError> {
         }
         import_hsds(&tables)?
     } else {
-        let bytes = read_bytes(&args.directory)?;
+        let bytes = read_table_bytes(&args.directory)?;
         import_directory(&file_name(&args.directory), &bytes)?
     };
     if let Some(path) = &args.gazetteer {
         let (gazetteer, gazetteer_problems) =
-            import_gazetteer_csv(&file_name(path), &read_bytes(path)?)?;
+            import_gazetteer_csv(&file_name(path), &read_table_bytes(path)?)?;
         directory.gazetteer = gazetteer;
         problems.extend(gazetteer_problems);
     }

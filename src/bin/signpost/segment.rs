@@ -7,20 +7,20 @@ use std::path::PathBuf;
 use serde_json::json;
 use signpost::segment::{segment, KChoice, SegmentConfig, DEFAULT_K_RANGE, DEFAULT_SEED};
 
-use crate::common::{fail, file_name, import_file, CliError, Output};
+use crate::common::{fail, file_name, import_file, whole_number, CliError, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The CSV, XLSX or XLS file to segment.
     pub file: PathBuf,
     /// Exactly this many segments (overrides the silhouette choice).
-    #[arg(long, conflicts_with = "k_range")]
+    #[arg(long, conflicts_with = "k_range", value_parser = whole_number::<usize, 2, 1000>)]
     pub k: Option<usize>,
     /// The range of k to choose from by silhouette, e.g. 2..8 (default).
-    #[arg(long, value_parser = parse_range)]
+    #[arg(long, value_parser = parse_range, allow_hyphen_values = true)]
     pub k_range: Option<(usize, usize)>,
     /// Seed for k-means++ and the silhouette sample.
-    #[arg(long, default_value_t = DEFAULT_SEED)]
+    #[arg(long, default_value_t = DEFAULT_SEED, value_parser = whole_number::<u64, 0, { u64::MAX }>)]
     pub seed: u64,
     /// Columns to cluster on, comma-separated (default: every feature column).
     #[arg(long, value_delimiter = ',')]
@@ -38,7 +38,11 @@ pub struct Args {
 
 /// `2..8`, `2..=8` or `2-8`.
 fn parse_range(text: &str) -> Result<(usize, usize), String> {
-    let bad = || format!("'{text}' is not a range of k; write it as 2..8");
+    let bad = || {
+        format!(
+            "'{text}' is not a range of k; write it as two whole numbers of 2 or more, e.g. 2..8"
+        )
+    };
     let (lo, hi) = text
         .split_once("..=")
         .or_else(|| text.split_once(".."))

@@ -1,0 +1,8 @@
+//! Fuzz bytes as a set of Open Referral HSDS tables (split at NUL bytes).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let tables = signpost_fuzz::hsds_tables(data);
+    let _ = signpost::ranker::import_hsds(&tables);
+});

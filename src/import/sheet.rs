@@ -1,0 +1,239 @@
+//! One sheet of a workbook (XLSX, XLSB, XLS, ODS) as a bounded grid of cells,
+//! shared by the referral import and the directory import.
+//!
+//! calamine's `worksheet_range` allocates the whole rectangle from A1 to the
+//! farthest cell before looking at it: a sheet with one value in A1 and one
+//! in XFD1048576 asks for 17 billion cells (512 GB) and the allocation
+//! aborts the process (or kills the page). Here XLSX and XLSB sheets are
+//! read cell by cell, only the cells that hold a value are kept (at most
+//! [`MAX_SHEET_CELLS`]), and the rectangle they span is checked against the
+//! same limit before anything is laid out. XLS and ODS sheets come through
+//! calamine's own readers (an ODS sheet is bounded by calamine itself).
+
+use std::io::Cursor;
+
+use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets};
+
+use super::ImportError;
+
+/// The most cells a sheet's table may span (rows x columns, empty cells
+/// included): 100,000 referrals by 50 columns.
+pub(crate) const MAX_SHEET_CELLS: usize = 5_000_000;
+
+/// A sheet's used rectangle: `rows[0]` is the sheet's row `first_row`
+/// (0-based, as calamine counts), every row as wide as the widest.
+pub(crate) struct Sheet {
+    pub name: String,
+    pub first_row: u32,
+    pub rows: Vec<Vec<Data>>,
+}
+
+type Workbook<'a> = Sheets<Cursor<&'a [u8]>>;
+/// A cell holding a value, at its (row, column), 0-based.
+type UsedCell = ((u32, u32), Data);
+
+fn spreadsheet_error(source: &str, reason: String) -> ImportError {
+    ImportError::Spreadsheet {
+        file: source.to_string(),
+        reason,
+    }
+}
+
+/// Reads the named sheet (matched exactly, then ignoring case) or the first one.
+pub(crate) fn read_sheet(
+    source: &str,
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<Sheet, ImportError> {
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|err| spreadsheet_error(source, err.to_string()))?;
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|name| name.as_str() == wanted)
+            .or_else(|| names.iter().find(|name| name.eq_ignore_ascii_case(wanted)))
+            .cloned()
+            .ok_or_else(|| ImportError::SheetNotFound {
+                file: source.to_string(),
+                sheet: wanted.to_string(),
+                available: names.clone(),
+            })?,
+        None => names.first().cloned().ok_or_else(|| ImportError::Empty {
+            file: source.to_string(),
+        })?,
+    };
+    let cells = used_cells(source, &mut workbook, &name)?;
+    lay_out(source, name, cells)
+}
+
+/// The cells holding a value, with their (row, column), at most [`MAX_SHEET_CELLS`].
+fn used_cells(
+    source: &str,
+    workbook: &mut Workbook<'_>,
+    name: &str,
+) -> Result<Vec<UsedCell>, ImportError> {
+    let fail = |err: String| spreadsheet_error(source, format!("sheet '{name}': {err}"));
+    let too_many = || ImportError::SheetTooLarge {
+        file: source.to_string(),
+        sheet: name.to_string(),
+        far_cell: "the end of the sheet".to_string(),
+        n_rows: 0,
+        n_columns: 0,
+        max_cells: MAX_SHEET_CELLS,
+    };
+    let mut cells = Vec::new();
+    macro_rules! stream {
+        ($reader:expr) => {{
+            let mut reader = match $reader {
+                Ok(reader) => reader,
+                Err(err) => return Err(fail(err.to_string())),
+            };
+            while let Some(cell) = reader.next_cell().map_err(|err| fail(err.to_string()))? {
+                let (pos, value) = (cell.get_position(), Data::from(cell.get_value().clone()));
+                if value == Data::Empty {
+                    continue;
+                }
+                if cells.len() >= MAX_SHEET_CELLS {
+                    return Err(too_many());
+                }
+                cells.push((pos, value));
+            }
+        }};
+    }
+    match workbook {
+        Sheets::Xlsx(xlsx) => match xlsx.worksheet_cells_reader(name) {
+            // A chart sheet holds no cells.
+            Err(calamine::XlsxError::NotAWorksheet(_)) => {}
+            reader => stream!(reader),
+        },
+        Sheets::Xlsb(xlsb) => stream!(xlsb.worksheet_cells_reader(name)),
+        other => {
+            let range = other
+                .worksheet_range(name)
+                .map_err(|err| fail(err.to_string()))?;
+            for (row, col, value) in range.used_cells() {
+                if cells.len() >= MAX_SHEET_CELLS {
+                    return Err(too_many());
+                }
+                let start = range.start().unwrap_or((0, 0));
+                let pos = (
+                    start
+                        .0
+                        .saturating_add(u32::try_from(row).unwrap_or(u32::MAX)),
+                    start
+                        .1
+                        .saturating_add(u32::try_from(col).unwrap_or(u32::MAX)),
+                );
+                cells.push((pos, value.clone()));
+            }
+        }
+    }
+    Ok(cells)
+}
+
+/// Lays the cells out in their rectangle, refusing one past [`MAX_SHEET_CELLS`].
+fn lay_out(source: &str, name: String, cells: Vec<UsedCell>) -> Result<Sheet, ImportError> {
+    let Some(first) = cells.first() else {
+        return Ok(Sheet {
+            name,
+            first_row: 0,
+            rows: Vec::new(),
+        });
+    };
+    let (mut top, mut left) = first.0;
+    let (mut bottom, mut right) = first.0;
+    for &((row, col), _) in &cells {
+        top = top.min(row);
+        left = left.min(col);
+        bottom = bottom.max(row);
+        right = right.max(col);
+    }
+    let n_rows = u64::from(bottom - top) + 1;
+    let n_columns = u64::from(right - left) + 1;
+    if n_rows.saturating_mul(n_columns) > MAX_SHEET_CELLS as u64 {
+        // Name the cell that stretches the rectangle most: the farthest from the top left.
+        let far = cells
+            .iter()
+            .map(|&(pos, _)| pos)
+            .max_by_key(|&(row, col)| u64::from(row - top) * n_columns + u64::from(col - left))
+            .unwrap_or((bottom, right));
+        return Err(ImportError::SheetTooLarge {
+            file: source.to_string(),
+            sheet: name,
+            far_cell: cell_address(far.0, far.1),
+            n_rows,
+            n_columns,
+            max_cells: MAX_SHEET_CELLS,
+        });
+    }
+    // Both are at most MAX_SHEET_CELLS here, so they fit a usize.
+    let width = n_columns as usize;
+    let mut rows = vec![vec![Data::Empty; width]; n_rows as usize];
+    for ((row, col), value) in cells {
+        if let Some(slot) = rows
+            .get_mut((row - top) as usize)
+            .and_then(|cells| cells.get_mut((col - left) as usize))
+        {
+            *slot = value;
+        }
+    }
+    Ok(Sheet {
+        name,
+        first_row: top,
+        rows,
+    })
+}
+
+/// `(0, 0)` -> `A1`; `(1048575, 16383)` -> `XFD1048576`.
+fn cell_address(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = u64::from(col) + 1;
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push((b'A' + rem) as char);
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect::<String>() + &(u64::from(row) + 1).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_as_a_spreadsheet_writes_them() {
+        assert_eq!(cell_address(0, 0), "A1");
+        assert_eq!(cell_address(9, 25), "Z10");
+        assert_eq!(cell_address(0, 26), "AA1");
+        assert_eq!(cell_address(1_048_575, 16_383), "XFD1048576");
+    }
+
+    #[test]
+    fn a_far_cell_is_refused_without_laying_out_the_rectangle() {
+        let cells = vec![
+            ((0, 0), Data::String("a".into())),
+            ((1_048_575, 16_383), Data::Int(1)),
+        ];
+        let err = lay_out("t.xlsx", "Sheet1".into(), cells).err();
+        assert!(
+            matches!(&err, Some(ImportError::SheetTooLarge { far_cell, .. }) if far_cell == "XFD1048576"),
+            "{err:?}"
+        );
+        assert!(err.unwrap().to_string().contains("XFD1048576"));
+    }
+
+    #[test]
+    fn lays_out_from_the_top_left_used_cell() {
+        let cells = vec![((2, 1), Data::String("h".into())), ((3, 2), Data::Int(5))];
+        let sheet = lay_out("t.xlsx", "S".into(), cells).unwrap();
+        assert_eq!(sheet.first_row, 2);
+        assert_eq!(
+            sheet.rows,
+            vec![
+                vec![Data::String("h".into()), Data::Empty],
+                vec![Data::Empty, Data::Int(5)]
+            ]
+        );
+    }
+}
