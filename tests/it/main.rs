@@ -4,6 +4,8 @@ mod cli;
 mod forest;
 mod import;
 mod model;
+mod model_cli;
+mod model_file;
 mod ranker;
 mod segment;
 mod sim;
