@@ -116,6 +116,19 @@ fn yes_no(value: bool) -> String {
 /// Generates the demo referrals as a typed dataset with roles and the success
 /// rule set (`outcome_success` equals `yes`).
 pub fn referrals(options: &DemoOptions) -> Dataset {
+    referrals_with(options, CORRECT_ALLOCATION)
+}
+
+/// The demo referrals with `correct_share` of past allocations going to the
+/// true best pathway (clamped to 0 to 1; the demo uses 0.7). Lower shares make
+/// learning from failures too (pathway fit) clearly better than learning
+/// from successful allocations alone.
+pub fn referrals_with(options: &DemoOptions, correct_share: f64) -> Dataset {
+    let correct_share = if correct_share.is_finite() {
+        correct_share.clamp(0.0, 1.0)
+    } else {
+        CORRECT_ALLOCATION
+    };
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let n = options.rows;
     let names: Vec<(&str, ColumnKind, Role)> = vec![
@@ -170,7 +183,7 @@ pub fn referrals(options: &DemoOptions) -> Dataset {
         };
         let scores = fit_scores(&person);
         let best = argmax(&scores);
-        let allocated = if rng.gen_bool(CORRECT_ALLOCATION) {
+        let allocated = if rng.gen_bool(correct_share) {
             best
         } else {
             // One of the other three, uniformly.

@@ -227,6 +227,14 @@ fn bad_settings_and_data_are_refused() {
             folds: 200,
             ..TrainConfig::default()
         },
+        |e| matches!(e, ModelError::OverLimit { value: 200, limit: 20, .. }),
+    );
+    check(
+        &demo_data(100),
+        TrainConfig {
+            folds: 20,
+            ..TrainConfig::default()
+        },
         |e| matches!(e, ModelError::TooFewRows { .. }),
     );
     check(

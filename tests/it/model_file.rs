@@ -63,6 +63,12 @@ fn the_file_round_trips_and_damage_or_a_bom_are_handled() {
     // A bare model (the version-1 layout) and a newer version are refused clearly.
     let bare = payload().to_string();
     let err = TrainedModel::from_json(&bare).unwrap_err();
+    assert!(err.to_string().contains("no checksum"), "{err}");
+    let mut old = payload();
+    old["version"] = json!(1);
+    let err = TrainedModel::from_json(&old.to_string()).unwrap_err();
+    assert!(err.to_string().contains("earlier Signpost"), "{err}");
+    let err = TrainedModel::from_json("{\"a\": 1}").unwrap_err();
     assert!(err.to_string().contains("not a Signpost model file"), "{err}");
     let newer = envelope::seal(FORMAT, 99, "model", payload()).unwrap();
     let err = TrainedModel::from_json(&newer).unwrap_err();
