@@ -124,6 +124,17 @@ pub fn referrals(options: &DemoOptions) -> Dataset {
 /// learning from failures too (pathway fit) clearly better than learning
 /// from successful allocations alone.
 pub fn referrals_with(options: &DemoOptions, correct_share: f64) -> Dataset {
+    referrals_and_chances(options, correct_share).0
+}
+
+/// The demo referrals and, for evaluation only, each row's true chance of
+/// success on every pathway (in the order of `PATHWAYS`): the number a
+/// policy's true expected success is the mean of.
+pub fn referrals_and_chances(
+    options: &DemoOptions,
+    correct_share: f64,
+) -> (Dataset, Vec<[f64; 4]>) {
+    let mut chances = Vec::with_capacity(options.rows);
     let correct_share = if correct_share.is_finite() {
         correct_share.clamp(0.0, 1.0)
     } else {
@@ -182,6 +193,7 @@ pub fn referrals_with(options: &DemoOptions, correct_share: f64) -> Dataset {
             months_since_last_service: rng.gen_range(0..=48),
         };
         let scores = fit_scores(&person);
+        chances.push(scores.map(|score| sigmoid(BASE + score)));
         let best = argmax(&scores);
         let allocated = if rng.gen_bool(correct_share) {
             best
@@ -239,7 +251,7 @@ pub fn referrals_with(options: &DemoOptions, correct_share: f64) -> Dataset {
     if !options.truth {
         columns.retain(|column| column.name != TRUTH_COLUMN);
     }
-    Dataset {
+    let dataset = Dataset {
         source: "demo referrals".to_string(),
         n_rows: n,
         columns,
@@ -247,7 +259,8 @@ pub fn referrals_with(options: &DemoOptions, correct_share: f64) -> Dataset {
             column: "outcome_success".to_string(),
             values: vec!["yes".to_string()],
         }),
-    }
+    };
+    (dataset, chances)
 }
 
 /// Renders a dataset as CSV (header row, then one line per row; missing cells

@@ -64,7 +64,11 @@ pub fn open(
     if found != u64::from(version) {
         return Err(Refusal::UnknownVersion(found));
     }
-    let Some(stated) = raw.get("checksum").and_then(|c| c.as_str()).map(String::from) else {
+    let Some(stated) = raw
+        .get("checksum")
+        .and_then(|c| c.as_str())
+        .map(String::from)
+    else {
         return Err(Refusal::BadContents("it has no checksum".into()));
     };
     let Some(payload) = raw.get_mut(key).map(serde_json::Value::take) else {
@@ -92,7 +96,10 @@ mod tests {
             Err(Refusal::ChecksumMismatch)
         );
         assert_eq!(open(&text, "g", 3, "thing"), Err(Refusal::WrongFormat));
-        assert_eq!(open(&text, "f", 4, "thing"), Err(Refusal::UnknownVersion(3)));
+        assert_eq!(
+            open(&text, "f", 4, "thing"),
+            Err(Refusal::UnknownVersion(3))
+        );
         assert!(matches!(
             open(&text, "f", 3, "other"),
             Err(Refusal::BadContents(_))

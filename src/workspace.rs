@@ -98,24 +98,27 @@ pub fn export(workspace: &Workspace) -> Result<String, WorkspaceError> {
 pub fn import(file: &str, text: &str) -> Result<Workspace, WorkspaceError> {
     use crate::envelope::Refusal;
     let file = file.to_string();
-    let payload = crate::envelope::open(text, FORMAT, SCHEMA_VERSION, "workspace").map_err(
-        |refusal| match refusal {
-            Refusal::NotJson(detail) => WorkspaceError::NotJson {
-                file: file.clone(),
-                detail,
-            },
-            Refusal::WrongFormat => WorkspaceError::WrongFormat { file: file.clone() },
-            Refusal::UnknownVersion(found) => WorkspaceError::UnknownVersion {
-                file: file.clone(),
-                found,
-            },
-            Refusal::ChecksumMismatch => WorkspaceError::ChecksumMismatch { file: file.clone() },
-            Refusal::BadContents(detail) => WorkspaceError::BadContents {
-                file: file.clone(),
-                detail,
-            },
-        },
-    )?;
+    let payload =
+        crate::envelope::open(text, FORMAT, SCHEMA_VERSION, "workspace").map_err(|refusal| {
+            match refusal {
+                Refusal::NotJson(detail) => WorkspaceError::NotJson {
+                    file: file.clone(),
+                    detail,
+                },
+                Refusal::WrongFormat => WorkspaceError::WrongFormat { file: file.clone() },
+                Refusal::UnknownVersion(found) => WorkspaceError::UnknownVersion {
+                    file: file.clone(),
+                    found,
+                },
+                Refusal::ChecksumMismatch => {
+                    WorkspaceError::ChecksumMismatch { file: file.clone() }
+                }
+                Refusal::BadContents(detail) => WorkspaceError::BadContents {
+                    file: file.clone(),
+                    detail,
+                },
+            }
+        })?;
     let workspace: Workspace =
         serde_json::from_value(payload).map_err(|err| WorkspaceError::BadContents {
             file: file.clone(),

@@ -267,11 +267,13 @@ impl Encoder {
                     .filter(|v| !v.is_empty())
             });
             match &mut feature.encoding {
-                Encoding::Number {
-                    min, max, date, ..
-                } => {
+                Encoding::Number { min, max, date, .. } => {
                     for v in values {
-                        let parsed = if *date { parse_date(v) } else { parse_number(v) };
+                        let parsed = if *date {
+                            parse_date(v)
+                        } else {
+                            parse_number(v)
+                        };
                         if let Some(number) = parsed {
                             *min = min.min(number);
                             *max = max.max(number);
@@ -325,7 +327,10 @@ impl Encoder {
                 }
                 Encoding::Binary { mode, .. } => {
                     if *mode != 0.0 && *mode != 1.0 {
-                        return Err(format!("feature \"{}\" has a typical value that is not 0 or 1", feature.name));
+                        return Err(format!(
+                            "feature \"{}\" has a typical value that is not 0 or 1",
+                            feature.name
+                        ));
                     }
                     1
                 }

@@ -101,7 +101,10 @@ impl Logistic {
             // column divided by its largest magnitude, then scale back.
             let big = (0..n).map(|i| x.get(i, j).abs()).fold(0.0, f64::max);
             let unit = if big > 1e150 { big } else { 1.0 };
-            let m = (0..n).map(|i| weight(i) * (x.get(i, j) / unit)).sum::<f64>() / total;
+            let m = (0..n)
+                .map(|i| weight(i) * (x.get(i, j) / unit))
+                .sum::<f64>()
+                / total;
             let var = (0..n)
                 .map(|i| weight(i) * (x.get(i, j) / unit - m).powi(2))
                 .sum::<f64>()

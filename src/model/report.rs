@@ -144,7 +144,11 @@ pub(crate) fn choice_words(
 }
 
 /// The verdict on the chosen mode's cross-validated figures.
-pub(crate) fn verdict_words(metrics: &Metrics, holdout: &Metrics, config: &TrainConfig) -> (bool, String) {
+pub(crate) fn verdict_words(
+    metrics: &Metrics,
+    holdout: &Metrics,
+    config: &TrainConfig,
+) -> (bool, String) {
     let weak = metrics.balanced_accuracy < config.quality_bar;
     let verdict = if weak {
         // One decimal when whole percentages would read "70%, below the bar of 70%".
@@ -216,7 +220,6 @@ pub(crate) fn permutation_importance(
     importance.sort_by(|a, b| b.importance.total_cmp(&a.importance));
     importance
 }
-
 
 pub(crate) fn mode_label(mode: Mode) -> &'static str {
     match mode {

@@ -91,7 +91,9 @@ impl TrainedModel {
             return Err(misfit("its mode is auto, which training always resolves"));
         }
         self.config.check().map_err(misfit)?;
-        self.encoder.check().map_err(|e| misfit(format!("the encoder: {e}")))?;
+        self.encoder
+            .check()
+            .map_err(|e| misfit(format!("the encoder: {e}")))?;
         let n_cols = self.encoder.n_columns();
         let forests: [(&str, &Forest); 2] = [
             ("the allocations forest", &self.forest),
@@ -120,7 +122,10 @@ impl TrainedModel {
         self.calibrator.check(k).map_err(misfit)?;
         for (what, value) in [
             ("the conformal threshold", self.conformal_threshold),
-            ("the pathway-fit conformal threshold", self.fit_conformal_threshold),
+            (
+                "the pathway-fit conformal threshold",
+                self.fit_conformal_threshold,
+            ),
         ] {
             if !(0.0..=1.0).contains(&value) {
                 return Err(misfit(format!("{what} is {value}, outside 0 to 1")));

@@ -159,7 +159,10 @@ pub(crate) fn fit_order(chance: &[f64], similar: &[f64], min: usize) -> Vec<usiz
 /// Fit mode's top pathway: the highest chance among pathways with enough
 /// evidence (all pathways when none has).
 pub(crate) fn fit_top(chance: &[f64], similar: &[f64], min: usize) -> usize {
-    fit_order(chance, similar, min).first().copied().unwrap_or(0)
+    fit_order(chance, similar, min)
+        .first()
+        .copied()
+        .unwrap_or(0)
 }
 
 /// Fit mode's nonconformity of pathway `k`: how far its chance of success is
@@ -214,7 +217,12 @@ impl TrainedModel {
             let set: Vec<usize> = (0..raw.len())
                 .filter(|&k| 1.0 - raw[k] <= self.conformal_threshold + 1e-12)
                 .collect();
-            (Measure::Allocation, order, set, proba.iter().map(|&p| Some(p)).collect())
+            (
+                Measure::Allocation,
+                order,
+                set,
+                proba.iter().map(|&p| Some(p)).collect(),
+            )
         };
         let top_proba = proba.iter().copied().fold(0.0, f64::max);
         let low_confidence = set.len() != 1 || (!fit && top_proba < 0.5);

@@ -50,8 +50,8 @@ use super::suggest::{chances, conformal_quantile, fit_gap, fit_top, similar_coun
 use crate::import::{Dataset, Role, SuccessRule};
 
 pub use super::policy::Estimate;
-pub use super::report::{Importance, ModeReport, ModelCard, ValidationReport};
 use super::report::{choice_words, permutation_importance, verdict_words};
+pub use super::report::{Importance, ModeReport, ModelCard, ValidationReport};
 pub use super::suggest::{PathwayChance, Suggestion};
 
 /// The file format name and version written into every saved model.
@@ -221,14 +221,39 @@ impl TrainConfig {
             return Err(ForestError::ZeroDepth.into());
         }
         let limits = [
-            ("the number of trees", self.forest.n_trees, MAX_TREES, "use fewer trees (100 is usual)"),
-            ("the maximum depth", self.forest.max_depth, MAX_DEPTH, "use a smaller depth (10 is usual)"),
-            ("the number of folds", self.folds, MAX_FOLDS, "use fewer folds (5 is usual)"),
-            ("the fewest similar referrals for a chance of success", self.little_evidence_min, 1_000, "use a smaller number (5 is usual)"),
+            (
+                "the number of trees",
+                self.forest.n_trees,
+                MAX_TREES,
+                "use fewer trees (100 is usual)",
+            ),
+            (
+                "the maximum depth",
+                self.forest.max_depth,
+                MAX_DEPTH,
+                "use a smaller depth (10 is usual)",
+            ),
+            (
+                "the number of folds",
+                self.folds,
+                MAX_FOLDS,
+                "use fewer folds (5 is usual)",
+            ),
+            (
+                "the fewest similar referrals for a chance of success",
+                self.little_evidence_min,
+                1_000,
+                "use a smaller number (5 is usual)",
+            ),
         ];
         for (what, value, limit, fix) in limits {
             if value > limit {
-                return Err(ModelError::OverLimit { what, value, limit, fix });
+                return Err(ModelError::OverLimit {
+                    what,
+                    value,
+                    limit,
+                    fix,
+                });
             }
         }
         Ok(())
@@ -701,7 +726,8 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
             .is_some_and(|v| 1.0 - v <= conformal_threshold + 1e-12)
     };
     let in_fit_set = |i: usize, k: usize| {
-        k == policy_fit[i] || fit_gap(&pred.chance[i], policy_fit[i], k) <= fit_conformal_threshold + 1e-12
+        k == policy_fit[i]
+            || fit_gap(&pred.chance[i], policy_fit[i], k) <= fit_conformal_threshold + 1e-12
     };
 
     let all_idx: Vec<usize> = (0..n).collect();
@@ -723,7 +749,8 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
             })
             .collect()
     };
-    let comparison = has_outcomes.then(|| policy::compare(&dr_scores(&policy_alloc), &dr_scores(&policy_fit)));
+    let comparison =
+        has_outcomes.then(|| policy::compare(&dr_scores(&policy_alloc), &dr_scores(&policy_fit)));
 
     let mode_report = |mode: Mode,
                        scores_of: &dyn Fn(usize) -> Vec<f64>,
@@ -922,7 +949,6 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         card,
     })
 }
-
 
 /// A small model trained on demo referrals, for the model's unit tests.
 #[cfg(test)]

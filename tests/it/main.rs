@@ -4,6 +4,7 @@ mod cli;
 mod forest;
 mod import;
 mod model;
+mod model_choice;
 mod model_cli;
 mod model_file;
 mod ranker;

@@ -144,7 +144,8 @@ fn an_edited_tree_is_refused_not_followed() {
         let mut value = envelope["model"].clone();
         edit(value["forest"]["trees"][0]["nodes"].as_array_mut().unwrap());
         // Sealed again with a fresh checksum: the parts are still checked.
-        let resealed = signpost::envelope::seal("signpost-model", 2, "model", value.clone()).unwrap();
+        let resealed =
+            signpost::envelope::seal("signpost-model", 2, "model", value.clone()).unwrap();
         let err = TrainedModel::from_json(&resealed).unwrap_err();
         assert!(err.to_string().contains(expected), "{err}");
 
@@ -227,7 +228,16 @@ fn bad_settings_and_data_are_refused() {
             folds: 200,
             ..TrainConfig::default()
         },
-        |e| matches!(e, ModelError::OverLimit { value: 200, limit: 20, .. }),
+        |e| {
+            matches!(
+                e,
+                ModelError::OverLimit {
+                    value: 200,
+                    limit: 20,
+                    ..
+                }
+            )
+        },
     );
     check(
         &demo_data(100),

@@ -16,7 +16,8 @@ fn signpost(args: &[&str]) -> Output {
 }
 
 fn dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("signpost-model-cli-{name}-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("signpost-model-cli-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -41,12 +42,23 @@ fn demo_csv(dir: &Path, rows: usize) -> String {
 fn refused(args: &[&str], words: &[&str]) {
     let output = signpost(args);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_ne!(output.status.code(), Some(134), "{args:?} aborted: {stderr}");
-    assert_ne!(output.status.code(), Some(101), "{args:?} panicked: {stderr}");
+    assert_ne!(
+        output.status.code(),
+        Some(134),
+        "{args:?} aborted: {stderr}"
+    );
+    assert_ne!(
+        output.status.code(),
+        Some(101),
+        "{args:?} panicked: {stderr}"
+    );
     assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
     assert!(output.stdout.is_empty(), "{args:?} printed on stdout");
     for word in words {
-        assert!(stderr.contains(word), "{args:?}: \"{word}\" not in: {stderr}");
+        assert!(
+            stderr.contains(word),
+            "{args:?}: \"{word}\" not in: {stderr}"
+        );
     }
 }
 
@@ -57,7 +69,12 @@ fn odd_train_options_are_refused_with_the_limit_or_the_fix() {
     let dir = dir("options");
     let csv = demo_csv(&dir, 300);
     let with = |extra: &[&'static str]| -> Vec<String> {
-        let mut args = vec!["train".to_string(), csv.clone(), "--pathway".into(), "pathway_allocated".into()];
+        let mut args = vec![
+            "train".to_string(),
+            csv.clone(),
+            "--pathway".into(),
+            "pathway_allocated".into(),
+        ];
         args.extend(extra.iter().map(|s| s.to_string()));
         args
     };
@@ -127,11 +144,22 @@ fn train_reports_the_paired_difference_and_suggest_names_its_quantity() {
     let dir = dir("fit");
     let csv = demo_csv(&dir, 600);
     let model = dir.join("model.json").to_string_lossy().into_owned();
-    let mut args = vec!["train", &csv, "--pathway", "pathway_allocated", "--trees", "20"];
+    let mut args = vec![
+        "train",
+        &csv,
+        "--pathway",
+        "pathway_allocated",
+        "--trees",
+        "20",
+    ];
     args.extend(OUTCOME);
     args.extend(["--truth", TRUTH_COLUMN, "--mode", "fit", "--model", &model]);
     let output = signpost(&args);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let d = &json["modes_difference"];
     let (estimate, low, high) = (
@@ -140,12 +168,22 @@ fn train_reports_the_paired_difference_and_suggest_names_its_quantity() {
         d["high"].as_f64().unwrap(),
     );
     assert!(low <= estimate && estimate <= high, "{d}");
-    assert_eq!(json["too_close_to_call"].as_bool().unwrap(), low <= 0.0 && 0.0 <= high);
-    assert!(json["choice"].as_str().unwrap().contains("Compared on the same referrals"));
+    assert_eq!(
+        json["too_close_to_call"].as_bool().unwrap(),
+        low <= 0.0 && 0.0 <= high
+    );
+    assert!(json["choice"]
+        .as_str()
+        .unwrap()
+        .contains("Compared on the same referrals"));
 
     // Quick by default: no reason columns unless asked for.
     let quick = signpost(&["suggest", &model, &csv]);
-    assert!(quick.status.success(), "{}", String::from_utf8_lossy(&quick.stderr));
+    assert!(
+        quick.status.success(),
+        "{}",
+        String::from_utf8_lossy(&quick.stderr)
+    );
     let text = String::from_utf8(quick.stdout).unwrap();
     let header = text.lines().next().unwrap();
     assert_eq!(
@@ -162,7 +200,13 @@ fn train_reports_the_paired_difference_and_suggest_names_its_quantity() {
             assert!(score >= alt, "row {}: {score} < {alt}", &record[0]);
         }
         let set: Vec<&str> = record[6].split("; ").collect();
-        assert!(set.contains(&&record[2]), "row {}: {} not in {:?}", &record[0], &record[2], set);
+        assert!(
+            set.contains(&&record[2]),
+            "row {}: {} not in {:?}",
+            &record[0],
+            &record[2],
+            set
+        );
     }
     assert_eq!(rows, 600);
     let slow = signpost(&["suggest", &model, &csv, "--reasons"]);
@@ -178,7 +222,11 @@ fn train_reports_the_paired_difference_and_suggest_names_its_quantity() {
     let bom = write(&dir, "bom.json", &format!("\u{feff}{saved}"));
     assert!(signpost(&["suggest", &bom, &csv]).status.success());
     // An edited one is refused with a message, never a crash.
-    let edited = write(&dir, "edited.json", &saved.replacen("\"mode\":\"fit\"", "\"mode\":\"allocations\"", 1));
+    let edited = write(
+        &dir,
+        "edited.json",
+        &saved.replacen("\"mode\":\"fit\"", "\"mode\":\"allocations\"", 1),
+    );
     refused(&["suggest", &edited, &csv], &["edited.json", "checksum"]);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -69,7 +69,10 @@ fn the_file_round_trips_and_damage_or_a_bom_are_handled() {
     let err = TrainedModel::from_json(&old.to_string()).unwrap_err();
     assert!(err.to_string().contains("earlier Signpost"), "{err}");
     let err = TrainedModel::from_json("{\"a\": 1}").unwrap_err();
-    assert!(err.to_string().contains("not a Signpost model file"), "{err}");
+    assert!(
+        err.to_string().contains("not a Signpost model file"),
+        "{err}"
+    );
     let newer = envelope::seal(FORMAT, 99, "model", payload()).unwrap();
     let err = TrainedModel::from_json(&newer).unwrap_err();
     assert!(err.to_string().contains("newer"), "{err}");
@@ -128,7 +131,9 @@ fn edited_parts_are_refused_even_with_a_fresh_checksum() {
                 map["Isotonic"]["values"][0] = json!(2.0);
             }
         }),
-        ("conformal threshold", |m| m["conformal_threshold"] = json!(-1.0)),
+        ("conformal threshold", |m| {
+            m["conformal_threshold"] = json!(-1.0)
+        }),
         ("conformal threshold", |m| {
             m["fit_conformal_threshold"] = json!(3.0)
         }),
@@ -140,7 +145,9 @@ fn edited_parts_are_refused_even_with_a_fresh_checksum() {
             m["fit_learners"][0]["scale"][1] = json!(-1.0);
         }),
         ("auto", |m| m["mode"] = json!("auto")),
-        ("trees", |m| m["config"]["forest"]["n_trees"] = json!(1_000_000)),
+        ("trees", |m| {
+            m["config"]["forest"]["n_trees"] = json!(1_000_000)
+        }),
     ];
     for (expected, edit) in cases {
         let mut value = payload();
@@ -218,12 +225,7 @@ fn no_training_row_is_flagged_unlike_the_training_data() {
     let model = train(&data, &small_config(Mode::Auto)).unwrap();
     for row in 0..data.n_rows {
         let s = model.suggest_row(&data, row).unwrap();
-        assert!(
-            !s.unlike_training,
-            "row {} flagged: {:?}",
-            row + 2,
-            s.flags
-        );
+        assert!(!s.unlike_training, "row {} flagged: {:?}", row + 2, s.flags);
     }
     // A value beyond the file is still flagged.
     let mut inputs = model.inputs_of_row(&data, 0);
@@ -249,7 +251,11 @@ fn without_outcomes_only_the_seed_method_applies() {
     assert_eq!(report.modes.len(), 1);
     assert!(report.modes[0].policy_value.is_none());
     assert!(report.modes_difference.is_none() && report.observed_success.is_none());
-    assert!(report.choice.contains("only the seed method"), "{}", report.choice);
+    assert!(
+        report.choice.contains("only the seed method"),
+        "{}",
+        report.choice
+    );
     assert!(!report.choice.contains("100%"), "{}", report.choice);
     assert_eq!(
         train(&data, &small_config(Mode::Fit)).unwrap_err(),

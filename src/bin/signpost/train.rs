@@ -70,7 +70,11 @@ fn check_columns(
             ));
         }
         if truth == &args.pathway || Some(truth) == args.outcome.as_ref() {
-            let what = if truth == &args.pathway { "--pathway" } else { "--outcome" };
+            let what = if truth == &args.pathway {
+                "--pathway"
+            } else {
+                "--outcome"
+            };
             return fail(format!(
                 "--truth names \"{truth}\", the same column as {what}: the truth column must be a column of its own holding the true best pathway (evaluation only); leave --truth out if the file has none"
             ));

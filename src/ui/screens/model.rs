@@ -318,9 +318,9 @@ fn Report(props: &ReportProps) -> Html {
         let app = app.clone();
         Callback::from(move |_| {
             let written = model.to_json().map_err(|err| err.to_string());
-            if let Err(message) = written.and_then(|text| {
-                files::download("signpost-model.json", "application/json", &text)
-            }) {
+            if let Err(message) = written
+                .and_then(|text| files::download("signpost-model.json", "application/json", &text))
+            {
                 app.dispatch(Action::Notify(Notice::Error(message)));
             }
         })

@@ -353,7 +353,9 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
                 .map_or(0.0, |x| x.similar_referrals);
             let text = match c {
                 Some(c) => pct(*c),
-                None => format!("little evidence ({similar:.0} similar referrals): no chance shown"),
+                None => {
+                    format!("little evidence ({similar:.0} similar referrals): no chance shown")
+                }
             };
             Bar {
                 label: p.clone(),
@@ -367,9 +369,11 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
         })
         .collect();
     let bars_title = if fit {
-        "Chance of success if referred to each pathway (people like this, from past outcomes)".to_string()
+        "Chance of success if referred to each pathway (people like this, from past outcomes)"
+            .to_string()
     } else {
-        "Confidence for every pathway (calibrated probability that it is the one that works)".to_string()
+        "Confidence for every pathway (calibrated probability that it is the one that works)"
+            .to_string()
     };
     let reason_bars: Vec<Bar> = o
         .explanation
