@@ -162,24 +162,34 @@ impl Tree {
     /// The leaf distribution the row lands in. A missing feature (a row
     /// shorter than the training rows) or NaN goes right.
     pub fn leaf_distribution(&self, row: &[f64]) -> &[f64] {
+        self.leaf(row).map_or(&[], |(distribution, _)| distribution)
+    }
+
+    /// The leaf the row lands in: its class shares and cover. `None` only
+    /// for a tree that is not well formed (a checked or fitted tree always
+    /// has an answer); the walk takes at most one step per node, so even
+    /// such a tree cannot make it loop.
+    pub fn leaf(&self, row: &[f64]) -> Option<(&[f64], f64)> {
         let mut node_idx = 0;
-        loop {
-            match self.nodes.get(node_idx) {
-                Some(Node::Split {
+        for _ in 0..self.nodes.len() {
+            match self.nodes.get(node_idx)? {
+                Node::Split {
                     feature,
                     threshold,
                     left,
                     right,
                     ..
-                }) => {
+                } => {
                     let value = row.get(*feature).copied().unwrap_or(f64::NAN);
                     node_idx = if value <= *threshold { *left } else { *right };
                 }
-                Some(Node::Leaf { distribution, .. }) => return distribution,
-                // Unreachable for a fitted tree; an empty answer beats a panic.
-                None => return &[],
+                Node::Leaf {
+                    distribution,
+                    cover,
+                } => return Some((distribution, *cover)),
             }
         }
+        None
     }
 
     /// How many leaves the tree has.

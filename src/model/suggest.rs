@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::encode::RowFlags;
 use super::explain::Measure;
-use super::forest::{Forest, Node};
+use super::forest::Forest;
 use super::logistic::Logistic;
 use super::train::{Mode, ModelError, TrainedModel};
 use crate::import::Dataset;
@@ -105,31 +105,9 @@ pub fn measure_name(measure: Measure) -> &'static str {
 pub(crate) fn similar_counts(evidence: &Forest, row: &[f64]) -> Vec<f64> {
     let mut counts = vec![0.0; evidence.n_classes()];
     for tree in evidence.trees() {
-        // A checked tree's children come after their parent, so this walk
-        // ends within `nodes.len()` steps; the bound keeps it so regardless.
-        let mut node_idx = 0;
-        for _ in 0..tree.nodes.len() {
-            match tree.nodes.get(node_idx) {
-                Some(Node::Split {
-                    feature,
-                    threshold,
-                    left,
-                    right,
-                    ..
-                }) => {
-                    let value = row.get(*feature).copied().unwrap_or(f64::NAN);
-                    node_idx = if value <= *threshold { *left } else { *right };
-                }
-                Some(Node::Leaf {
-                    distribution,
-                    cover,
-                }) => {
-                    for (c, share) in counts.iter_mut().zip(distribution) {
-                        *c += share * cover;
-                    }
-                    break;
-                }
-                None => break,
+        if let Some((distribution, cover)) = tree.leaf(row) {
+            for (c, share) in counts.iter_mut().zip(distribution) {
+                *c += share * cover;
             }
         }
     }

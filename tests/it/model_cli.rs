@@ -3,30 +3,10 @@
 //! and how to fix it, never a crash (exit 134 in release, 101 in debug) or a
 //! hang.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
+use super::cli::{signpost, temp_dir as dir, write};
 use signpost::demo::{self, DemoOptions, TRUTH_COLUMN};
-
-fn signpost(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_signpost"))
-        .args(args)
-        .output()
-        .expect("the signpost binary runs")
-}
-
-fn dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("signpost-model-cli-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
 
 fn demo_csv(dir: &Path, rows: usize) -> String {
     let data = demo::referrals(&DemoOptions {
