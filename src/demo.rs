@@ -116,6 +116,30 @@ fn yes_no(value: bool) -> String {
 /// Generates the demo referrals as a typed dataset with roles and the success
 /// rule set (`outcome_success` equals `yes`).
 pub fn referrals(options: &DemoOptions) -> Dataset {
+    referrals_with(options, CORRECT_ALLOCATION)
+}
+
+/// The demo referrals with `correct_share` of past allocations going to the
+/// true best pathway (clamped to 0 to 1; the demo uses 0.7). Lower shares make
+/// learning from failures too (pathway fit) clearly better than learning
+/// from successful allocations alone.
+pub fn referrals_with(options: &DemoOptions, correct_share: f64) -> Dataset {
+    referrals_and_chances(options, correct_share).0
+}
+
+/// The demo referrals and, for evaluation only, each row's true chance of
+/// success on every pathway (in the order of `PATHWAYS`): the number a
+/// policy's true expected success is the mean of.
+pub fn referrals_and_chances(
+    options: &DemoOptions,
+    correct_share: f64,
+) -> (Dataset, Vec<[f64; 4]>) {
+    let mut chances = Vec::with_capacity(options.rows);
+    let correct_share = if correct_share.is_finite() {
+        correct_share.clamp(0.0, 1.0)
+    } else {
+        CORRECT_ALLOCATION
+    };
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let n = options.rows;
     let names: Vec<(&str, ColumnKind, Role)> = vec![
@@ -169,8 +193,9 @@ pub fn referrals(options: &DemoOptions) -> Dataset {
             months_since_last_service: rng.gen_range(0..=48),
         };
         let scores = fit_scores(&person);
+        chances.push(scores.map(|score| sigmoid(BASE + score)));
         let best = argmax(&scores);
-        let allocated = if rng.gen_bool(CORRECT_ALLOCATION) {
+        let allocated = if rng.gen_bool(correct_share) {
             best
         } else {
             // One of the other three, uniformly.
@@ -226,7 +251,7 @@ pub fn referrals(options: &DemoOptions) -> Dataset {
     if !options.truth {
         columns.retain(|column| column.name != TRUTH_COLUMN);
     }
-    Dataset {
+    let dataset = Dataset {
         source: "demo referrals".to_string(),
         n_rows: n,
         columns,
@@ -234,7 +259,8 @@ pub fn referrals(options: &DemoOptions) -> Dataset {
             column: "outcome_success".to_string(),
             values: vec!["yes".to_string()],
         }),
-    }
+    };
+    (dataset, chances)
 }
 
 /// Renders a dataset as CSV (header row, then one line per row; missing cells

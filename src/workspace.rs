@@ -8,7 +8,6 @@
 //! detects damage, not a determined forger: the file is the user's own.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::decisions::DecisionRecord;
 use crate::import::Dataset;
@@ -87,68 +86,48 @@ pub enum WorkspaceError {
     Serialize(String),
 }
 
-#[derive(Serialize, Deserialize)]
-struct Envelope {
-    format: String,
-    version: u64,
-    checksum: String,
-    workspace: serde_json::Value,
-}
-
-fn checksum(value: &serde_json::Value) -> String {
-    let canonical = value.to_string();
-    let digest = Sha256::digest(canonical.as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// Writes the export file (pretty JSON).
+/// Writes the export file (the checked envelope of `crate::envelope`).
 pub fn export(workspace: &Workspace) -> Result<String, WorkspaceError> {
     let value = serde_json::to_value(workspace)
         .map_err(|err| WorkspaceError::Serialize(err.to_string()))?;
-    let envelope = Envelope {
-        format: FORMAT.to_string(),
-        version: u64::from(SCHEMA_VERSION),
-        checksum: checksum(&value),
-        workspace: value,
-    };
-    serde_json::to_string(&envelope).map_err(|err| WorkspaceError::Serialize(err.to_string()))
+    crate::envelope::seal(FORMAT, SCHEMA_VERSION, "workspace", value)
+        .map_err(WorkspaceError::Serialize)
 }
 
 /// Reads an export file. `file` is its name, used in messages.
 pub fn import(file: &str, text: &str) -> Result<Workspace, WorkspaceError> {
+    use crate::envelope::Refusal;
     let file = file.to_string();
-    let raw: serde_json::Value =
-        serde_json::from_str(text).map_err(|err| WorkspaceError::NotJson {
-            file: file.clone(),
-            detail: err.to_string(),
+    let payload =
+        crate::envelope::open(text, FORMAT, SCHEMA_VERSION, "workspace").map_err(|refusal| {
+            match refusal {
+                Refusal::NotJson(detail) => WorkspaceError::NotJson {
+                    file: file.clone(),
+                    detail,
+                },
+                Refusal::WrongFormat => WorkspaceError::WrongFormat { file: file.clone() },
+                Refusal::UnknownVersion(found) => WorkspaceError::UnknownVersion {
+                    file: file.clone(),
+                    found,
+                },
+                Refusal::ChecksumMismatch => {
+                    WorkspaceError::ChecksumMismatch { file: file.clone() }
+                }
+                Refusal::BadContents(detail) => WorkspaceError::BadContents {
+                    file: file.clone(),
+                    detail,
+                },
+            }
         })?;
-    if raw.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-        return Err(WorkspaceError::WrongFormat { file });
-    }
-    let version = raw.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
-    if version != u64::from(SCHEMA_VERSION) {
-        return Err(WorkspaceError::UnknownVersion {
-            file,
-            found: version,
-        });
-    }
-    let envelope: Envelope =
-        serde_json::from_value(raw).map_err(|err| WorkspaceError::BadContents {
-            file: file.clone(),
-            detail: err.to_string(),
-        })?;
-    if checksum(&envelope.workspace) != envelope.checksum {
-        return Err(WorkspaceError::ChecksumMismatch { file });
-    }
     let workspace: Workspace =
-        serde_json::from_value(envelope.workspace).map_err(|err| WorkspaceError::BadContents {
+        serde_json::from_value(payload).map_err(|err| WorkspaceError::BadContents {
             file: file.clone(),
             detail: err.to_string(),
         })?;
     // The checksum catches damage, not a file rebuilt with a fresh checksum.
     if let Some(model) = &workspace.model {
         model
-            .check_parts()
+            .validate()
             .map_err(|err| WorkspaceError::BadContents {
                 file,
                 detail: format!("the model: {err}"),

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::train::TrainedModel;
+use super::explain::Measure;
+use super::suggest::measure_name;
+use super::train::{Mode, TrainedModel};
 use crate::import::{Dataset, Role};
 
 /// One scored referral.
@@ -14,7 +16,10 @@ pub struct BatchRow {
     pub row: usize,
     pub id: Option<String>,
     pub suggested: String,
-    pub confidence: f64,
+    /// The suggestion's score in the result's `measure` (`None` where it is
+    /// not shown: fit mode with little evidence).
+    #[serde(alias = "confidence")]
+    pub score: Option<f64>,
     pub alternative: Option<String>,
     pub alternative_score: Option<f64>,
     pub prediction_set: Vec<String>,
@@ -39,6 +44,10 @@ pub struct BatchResult {
     pub source: String,
     /// Whether each row carries its top three reasons.
     pub with_reasons: bool,
+    /// What every score is: confidence (successful allocations) or chance
+    /// of success (pathway fit).
+    #[serde(default)]
+    pub measure: Measure,
     /// The model's features, naming each row's `values`.
     #[serde(default)]
     pub features: Vec<String>,
@@ -56,7 +65,10 @@ pub enum BatchError {
 fn flags_of(s: &super::train::Suggestion) -> Vec<String> {
     let mut flags = Vec::new();
     if s.low_confidence {
-        flags.push("low confidence".to_string());
+        flags.push(match s.measure {
+            Measure::Allocation => "low confidence".to_string(),
+            Measure::Success => "close call: several pathways in the 90% set".to_string(),
+        });
     }
     if s.unlike_training {
         flags.push("unlike the training data".to_string());
@@ -64,14 +76,12 @@ fn flags_of(s: &super::train::Suggestion) -> Vec<String> {
     if !s.flags.imputed.is_empty() {
         flags.push(format!("filled in: {}", s.flags.imputed.join(" ")));
     }
-    let thin: Vec<&str> = s
-        .chances
-        .iter()
-        .filter(|c| c.little_evidence)
-        .map(|c| c.pathway.as_str())
-        .collect();
+    let thin = s.little_evidence();
     if !thin.is_empty() {
-        flags.push(format!("little evidence for {}", thin.join(", ")));
+        flags.push(format!(
+            "little evidence for {} (no chance of success shown)",
+            thin.join(", ")
+        ));
     }
     if s.weak_model {
         flags.push("weak model".to_string());
@@ -118,6 +128,7 @@ pub fn merge(parts: Vec<BatchResult>) -> BatchResult {
     let mut merged = BatchResult {
         source: parts.first().map(|p| p.source.clone()).unwrap_or_default(),
         with_reasons: !parts.is_empty() && parts.iter().all(|p| p.with_reasons),
+        measure: parts.first().map(|p| p.measure).unwrap_or_default(),
         features: parts
             .first()
             .map(|p| p.features.clone())
@@ -185,18 +196,11 @@ pub fn score_part(
         } else {
             Vec::new()
         };
-        let score_of = |p: &str| {
-            suggestion
-                .probabilities
-                .iter()
-                .find(|(q, _)| q == p)
-                .map(|(_, c)| *c)
-        };
         rows.push(BatchRow {
             row,
             id: id_column.and_then(|c| c.cells.get(row_idx).cloned().flatten()),
-            confidence: score_of(&suggestion.top).unwrap_or(0.0),
-            alternative_score: suggestion.alternative.as_deref().and_then(score_of),
+            score: suggestion.top_score(),
+            alternative_score: suggestion.alternative_score(),
             flags: flags_of(&suggestion),
             suggested: suggestion.top,
             alternative: suggestion.alternative,
@@ -209,6 +213,11 @@ pub fn score_part(
     Ok(BatchResult {
         source: dataset.source.clone(),
         with_reasons,
+        measure: if model.mode == Mode::Fit {
+            Measure::Success
+        } else {
+            Measure::Allocation
+        },
         features: model.encoder.feature_names(),
         rows,
         problems,
@@ -220,13 +229,17 @@ pub fn score_part(
 pub fn to_csv(result: &BatchResult) -> String {
     let mut writer = crate::csv_out::CsvWriter::new();
     let reason_columns = if result.with_reasons { 3 } else { 0 };
+    // The score columns say what they hold: "confidence" only where it is
+    // a calibrated probability of being the right pathway.
+    let measure = measure_name(result.measure);
+    let alternative = format!("alternative_{measure}");
     let header = [
         "row",
         "id",
         "suggested",
-        "confidence",
+        measure,
         "alternative",
-        "alternative_score",
+        alternative.as_str(),
         "prediction_set_90",
         "flags",
         "reason_1",
@@ -240,7 +253,7 @@ pub fn to_csv(result: &BatchResult) -> String {
             r.row.to_string(),
             r.id.clone().unwrap_or_default(),
             r.suggested.clone(),
-            format!("{:.3}", r.confidence),
+            r.score.map_or(String::new(), |s| format!("{s:.3}")),
             r.alternative.clone().unwrap_or_default(),
             r.alternative_score
                 .map_or(String::new(), |s| format!("{s:.3}")),

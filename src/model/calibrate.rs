@@ -119,6 +119,41 @@ impl Calibrator {
         Calibrator { method, maps }
     }
 
+    /// Checks a calibration read from a file: one map per class, of the
+    /// stated method, each mapping into 0 to 1 (isotonic: sorted finite
+    /// thresholds with values in 0 to 1; sigmoid: a finite one-input curve).
+    pub fn check(&self, n_classes: usize) -> Result<(), String> {
+        if self.maps.len() != n_classes {
+            return Err(format!(
+                "the calibration has {} maps for {n_classes} pathways",
+                self.maps.len()
+            ));
+        }
+        for (k, map) in self.maps.iter().enumerate() {
+            let fault = match (map, self.method) {
+                (ClassMap::Sigmoid(model), Method::Sigmoid) => model.check(1).err(),
+                (ClassMap::Isotonic { thresholds, values }, Method::Isotonic) => {
+                    if thresholds.is_empty() || thresholds.len() != values.len() {
+                        Some("its steps are missing or do not pair up".to_string())
+                    } else if thresholds.iter().any(|t| !t.is_finite())
+                        || thresholds.windows(2).any(|w| w[0] > w[1])
+                    {
+                        Some("its thresholds are not sorted finite numbers".to_string())
+                    } else if values.iter().any(|v| !(0.0..=1.0).contains(v)) {
+                        Some("a calibrated value is outside 0 to 1".to_string())
+                    } else {
+                        None
+                    }
+                }
+                _ => Some("it is not of the stated method".to_string()),
+            };
+            if let Some(fault) = fault {
+                return Err(format!("calibration map {k}: {fault}"));
+            }
+        }
+        Ok(())
+    }
+
     /// Calibrated probabilities for one row, summing to 1.
     pub fn apply(&self, proba: &[f64]) -> Vec<f64> {
         let mapped: Vec<f64> = proba

@@ -60,6 +60,11 @@ pub enum Encoding {
 pub struct Feature {
     pub name: String,
     pub encoding: Encoding,
+    /// Values present in the training file but not in the rows the encoding
+    /// was learned from (the held-out share): encoded as an unseen value is,
+    /// but not flagged as unlike the training data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known: Vec<String>,
 }
 
 /// What happened to one input row while encoding.
@@ -215,6 +220,7 @@ impl Encoder {
             learned.push(Feature {
                 name: name.clone(),
                 encoding,
+                known: Vec::new(),
             });
         }
         let mut column_names = Vec::new();
@@ -240,6 +246,112 @@ impl Encoder {
             column_names,
             column_source,
         })
+    }
+
+    /// Widens what counts as seen to every row in `rows` of `dataset` (the
+    /// whole training file): number ranges grow to hold them, and levels
+    /// the encoding was not learned from are recorded as known. The encoding
+    /// itself (columns, medians, modes) is unchanged, so no row of the file
+    /// the model was trained on is ever flagged as unlike the training data.
+    pub fn widen_to(&mut self, dataset: &Dataset, rows: &[usize]) {
+        for feature in &mut self.features {
+            let Some(column) = dataset.columns.iter().find(|c| c.name == feature.name) else {
+                continue;
+            };
+            let values = rows.iter().filter_map(|&r| {
+                column
+                    .cells
+                    .get(r)
+                    .and_then(|v| v.as_deref())
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+            });
+            match &mut feature.encoding {
+                Encoding::Number { min, max, date, .. } => {
+                    for v in values {
+                        let parsed = if *date {
+                            parse_date(v)
+                        } else {
+                            parse_number(v)
+                        };
+                        if let Some(number) = parsed {
+                            *min = min.min(number);
+                            *max = max.max(number);
+                        }
+                    }
+                }
+                Encoding::Binary { one, zero, .. } => {
+                    for v in values.map(str::to_lowercase) {
+                        if &v != one && zero.as_ref() != Some(&v) && !feature.known.contains(&v) {
+                            feature.known.push(v);
+                        }
+                    }
+                }
+                Encoding::OneHot { levels } => {
+                    for v in values {
+                        if !levels.iter().any(|l| l == v) && !feature.known.iter().any(|k| k == v) {
+                            feature.known.push(v.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checks an encoder read from a file: unique non-empty feature names,
+    /// finite numbers with min <= max, unique levels, and encoded columns
+    /// that map back to their features in order, one per number or binary
+    /// feature and one per level plus "missing" for a category.
+    pub fn check(&self) -> Result<(), String> {
+        let mut names: Vec<&str> = self.features.iter().map(|f| f.name.as_str()).collect();
+        if names.iter().any(|n| n.trim().is_empty()) {
+            return Err("a feature has no name".into());
+        }
+        names.sort_unstable();
+        if names.windows(2).any(|w| w[0] == w[1]) {
+            return Err("two features have the same name".into());
+        }
+        let mut expected = Vec::new();
+        for (idx, feature) in self.features.iter().enumerate() {
+            let width = match &feature.encoding {
+                Encoding::Number {
+                    median, min, max, ..
+                } => {
+                    if ![median, min, max].iter().all(|v| v.is_finite()) || min > max {
+                        return Err(format!(
+                            "feature \"{}\" has a range that is not two finite numbers in order",
+                            feature.name
+                        ));
+                    }
+                    1
+                }
+                Encoding::Binary { mode, .. } => {
+                    if *mode != 0.0 && *mode != 1.0 {
+                        return Err(format!(
+                            "feature \"{}\" has a typical value that is not 0 or 1",
+                            feature.name
+                        ));
+                    }
+                    1
+                }
+                Encoding::OneHot { levels } => {
+                    let mut sorted: Vec<&String> = levels.iter().collect();
+                    sorted.sort_unstable();
+                    if levels.is_empty() || sorted.windows(2).any(|w| w[0] == w[1]) {
+                        return Err(format!(
+                            "feature \"{}\" has no levels or the same level twice",
+                            feature.name
+                        ));
+                    }
+                    levels.len() + 1
+                }
+            };
+            expected.extend(std::iter::repeat_n(idx, width));
+        }
+        if self.column_source != expected || self.column_names.len() != expected.len() {
+            return Err("its encoded columns do not match its features".into());
+        }
+        Ok(())
     }
 
     pub fn n_columns(&self) -> usize {
@@ -306,7 +418,9 @@ impl Encoder {
                 Some(v) if zero.as_ref() == Some(&v) => out.push(0.0),
                 Some(v) => {
                     // A third level: unseen; counted as the mode.
-                    flags.unseen.push((feature.name.clone(), v));
+                    if !feature.known.contains(&v) {
+                        flags.unseen.push((feature.name.clone(), v));
+                    }
                     out.push(*mode);
                 }
                 None => {
@@ -320,6 +434,7 @@ impl Encoder {
                 match value {
                     Some(v) => match levels.iter().position(|l| l == v) {
                         Some(pos) => out[start + pos] = 1.0,
+                        None if feature.known.iter().any(|k| k == v) => {}
                         None => flags.unseen.push((feature.name.clone(), v.to_string())),
                     },
                     None => {

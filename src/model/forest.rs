@@ -118,6 +118,13 @@ pub enum ForestError {
     BadMaxFeatures { count: usize, n_features: usize },
 }
 
+/// The deepest tree training makes (the largest maximum depth it accepts);
+/// a tree read from a file deeper than this is refused.
+pub const MAX_DEPTH: usize = 64;
+/// The most nodes a tree read from a file may have (a tree of the largest
+/// training set at the deepest depth stays far below it).
+pub const MAX_NODES: usize = 4_000_000;
+
 /// One node of a tree. Go left when `x[feature] <= threshold`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Node {
@@ -155,24 +162,34 @@ impl Tree {
     /// The leaf distribution the row lands in. A missing feature (a row
     /// shorter than the training rows) or NaN goes right.
     pub fn leaf_distribution(&self, row: &[f64]) -> &[f64] {
+        self.leaf(row).map_or(&[], |(distribution, _)| distribution)
+    }
+
+    /// The leaf the row lands in: its class shares and cover. `None` only
+    /// for a tree that is not well formed (a checked or fitted tree always
+    /// has an answer); the walk takes at most one step per node, so even
+    /// such a tree cannot make it loop.
+    pub fn leaf(&self, row: &[f64]) -> Option<(&[f64], f64)> {
         let mut node_idx = 0;
-        loop {
-            match self.nodes.get(node_idx) {
-                Some(Node::Split {
+        for _ in 0..self.nodes.len() {
+            match self.nodes.get(node_idx)? {
+                Node::Split {
                     feature,
                     threshold,
                     left,
                     right,
                     ..
-                }) => {
+                } => {
                     let value = row.get(*feature).copied().unwrap_or(f64::NAN);
                     node_idx = if value <= *threshold { *left } else { *right };
                 }
-                Some(Node::Leaf { distribution, .. }) => return distribution,
-                // Unreachable for a fitted tree; an empty answer beats a panic.
-                None => return &[],
+                Node::Leaf {
+                    distribution,
+                    cover,
+                } => return Some((distribution, *cover)),
             }
         }
+        None
     }
 
     /// How many leaves the tree has.
@@ -264,25 +281,44 @@ impl Forest {
     /// every leaf has a share per class, covers are finite. A fitted forest
     /// always passes; an edited one may not, and would hang or fail later.
     pub fn check_structure(&self) -> Result<(), String> {
-        if self.importances.len() != self.n_features {
+        if self.importances.len() != self.n_features
+            || self
+                .importances
+                .iter()
+                .any(|v| !v.is_finite() || !(0.0..=1.0 + 1e-9).contains(v))
+        {
             return Err("its feature importances do not match its features".into());
+        }
+        if self.trees.is_empty() {
+            return Err("it has no trees".into());
+        }
+        if self.n_classes == 0 {
+            return Err("it has no classes".into());
         }
         for (t, tree) in self.trees.iter().enumerate() {
             if tree.nodes.is_empty() {
                 return Err(format!("tree {t} has no nodes"));
+            }
+            if tree.nodes.len() > MAX_NODES {
+                return Err(format!(
+                    "tree {t} has {} nodes, more than training ever makes ({MAX_NODES})",
+                    tree.nodes.len()
+                ));
             }
             let n_nodes = tree.nodes.len();
             for (i, node) in tree.nodes.iter().enumerate() {
                 let fault = match node {
                     Node::Split {
                         feature,
+                        threshold,
                         left,
                         right,
                         cover,
-                        ..
                     } => {
                         if *feature >= self.n_features {
                             Some(format!("splits on feature {feature}, which does not exist"))
+                        } else if threshold.is_nan() {
+                            Some("has a threshold that is not a number".to_string())
                         } else if !(i < *left && *left < n_nodes && i < *right && *right < n_nodes)
                         {
                             Some("points to a child that is not after it".to_string())
@@ -304,6 +340,12 @@ impl Forest {
                             ))
                         } else if !cover.is_finite() || *cover < 0.0 {
                             Some("has an impossible cover".to_string())
+                        } else if distribution
+                            .iter()
+                            .any(|v| !v.is_finite() || !(0.0..=1.0).contains(v))
+                            || (distribution.iter().sum::<f64>() - 1.0).abs() > 1e-6
+                        {
+                            Some("has class shares outside 0 to 1 or not summing to 1".to_string())
                         } else {
                             None
                         }
@@ -312,6 +354,16 @@ impl Forest {
                 if let Some(fault) = fault {
                     return Err(format!("node {i} of tree {t} {fault}"));
                 }
+            }
+            // Children come after their parents (checked above), so the
+            // depth is found in one pass and every walk ends; deeper trees
+            // than training can make are refused, which bounds the
+            // recursion of anything that walks them (TreeSHAP).
+            let depth = tree.depth();
+            if depth > MAX_DEPTH {
+                return Err(format!(
+                    "tree {t} is {depth} levels deep, deeper than training ever makes ({MAX_DEPTH})"
+                ));
             }
         }
         Ok(())
@@ -513,7 +565,7 @@ fn check(
     };
     Ok(Checked {
         max_features,
-        max_depth: params.max_depth,
+        max_depth: params.max_depth.min(MAX_DEPTH),
         min_samples_leaf: params.min_samples_leaf,
     })
 }

@@ -30,6 +30,23 @@ pub fn sigmoid(z: f64) -> f64 {
     }
 }
 
+/// `(v - mean) / scale`, finite for any finite inputs: a difference that
+/// overflows is taken after dividing, and the result is held within 1e6
+/// standard deviations (far beyond any value seen in training).
+pub fn standardise(v: f64, mean: f64, scale: f64) -> f64 {
+    let z = (v - mean) / scale;
+    let z = if z.is_finite() {
+        z
+    } else {
+        v / scale - mean / scale
+    };
+    if z.is_nan() {
+        0.0
+    } else {
+        z.clamp(-1e6, 1e6)
+    }
+}
+
 /// Solves `a x = b` for symmetric positive definite `a` (Cholesky); `None`
 /// when not positive definite.
 fn solve_spd(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
@@ -80,12 +97,24 @@ impl Logistic {
         let mut mean = vec![0.0; p];
         let mut scale = vec![1.0; p];
         for j in 0..p {
-            mean[j] = (0..n).map(|i| weight(i) * x.get(i, j)).sum::<f64>() / total;
-            let var = (0..n)
-                .map(|i| weight(i) * (x.get(i, j) - mean[j]).powi(2))
+            // Values past 1e150 would overflow the squares: work on the
+            // column divided by its largest magnitude, then scale back.
+            let big = (0..n).map(|i| x.get(i, j).abs()).fold(0.0, f64::max);
+            let unit = if big > 1e150 { big } else { 1.0 };
+            let m = (0..n)
+                .map(|i| weight(i) * (x.get(i, j) / unit))
                 .sum::<f64>()
                 / total;
-            scale[j] = if var > 1e-12 { var.sqrt() } else { 1.0 };
+            let var = (0..n)
+                .map(|i| weight(i) * (x.get(i, j) / unit - m).powi(2))
+                .sum::<f64>()
+                / total;
+            mean[j] = m * unit;
+            scale[j] = if var * unit * unit > 1e-12 {
+                var.sqrt() * unit
+            } else {
+                1.0
+            };
         }
         let d = p + 1;
         let mut coef = vec![0.0; d];
@@ -96,7 +125,7 @@ impl Logistic {
             for (i, &yi) in y.iter().enumerate().take(n) {
                 z[0] = 1.0;
                 for j in 0..p {
-                    z[j + 1] = (x.get(i, j) - mean[j]) / scale[j];
+                    z[j + 1] = standardise(x.get(i, j), mean[j], scale[j]);
                 }
                 let eta: f64 = z.iter().zip(&coef).map(|(a, b)| a * b).sum();
                 let mu = sigmoid(eta);
@@ -148,17 +177,34 @@ impl Logistic {
             .enumerate()
             .map(|(j, c)| {
                 let v = row.get(j).copied().unwrap_or(self.mean[j]);
-                c * (v - self.mean[j]) / self.scale[j]
+                c * standardise(v, self.mean[j], self.scale[j])
             })
             .collect();
         (intercept, terms)
+    }
+
+    /// Checks a model read from a file: `n_inputs` inputs, every number
+    /// finite and every scale positive.
+    pub fn check(&self, n_inputs: usize) -> Result<(), String> {
+        if self.coef.len() != n_inputs + 1
+            || self.mean.len() != n_inputs
+            || self.scale.len() != n_inputs
+        {
+            return Err("a logistic model has the wrong number of inputs".into());
+        }
+        if self.coef.iter().chain(&self.mean).any(|v| !v.is_finite())
+            || self.scale.iter().any(|s| !s.is_finite() || *s <= 0.0)
+        {
+            return Err("a logistic model has a weight, mean or scale that is not a finite number (or a scale that is not positive)".into());
+        }
+        Ok(())
     }
 
     pub fn predict(&self, row: &[f64]) -> f64 {
         let mut eta = self.coef.first().copied().unwrap_or(0.0);
         for (j, c) in self.coef.iter().skip(1).enumerate() {
             let v = row.get(j).copied().unwrap_or(self.mean[j]);
-            eta += c * (v - self.mean[j]) / self.scale[j];
+            eta += c * standardise(v, self.mean[j], self.scale[j]);
         }
         sigmoid(eta)
     }
@@ -188,6 +234,19 @@ mod tests {
         assert!((p - sigmoid(1.0)).abs() < 0.05, "{p}");
         let p = model.predict(&[-1.0, 1.0]);
         assert!((p - sigmoid(-2.0)).abs() < 0.05, "{p}");
+    }
+
+    #[test]
+    fn huge_values_give_finite_weights() {
+        let x = Matrix::from_rows(&[vec![-1e308], vec![1.0], vec![2.0], vec![1.7e308]]).unwrap();
+        let model = Logistic::fit(&x, &[true, false, true, false], None, 1.0);
+        assert!(model.check(1).is_ok(), "{model:?}");
+        for v in [-1.79e308, 0.0, 1.79e308] {
+            assert!(model.predict(&[v]).is_finite());
+        }
+        let mut broken = model.clone();
+        broken.scale[0] = 0.0;
+        assert!(broken.check(1).is_err());
     }
 
     #[test]

@@ -14,39 +14,61 @@
 //!   rows a leaf) fitted on all training referrals to predict the pathway
 //!   taken: the count for a pathway is the mean over trees of the leaf's rows
 //!   that took it. No training row is stored in the model.
-//! - **Policy value**: for each mode, the success rate expected if its top
-//!   suggestions were followed, estimated doubly robust over every usable row,
-//!   each row predicted by models that did not see it (cross-fitting on the
-//!   training folds, the final models on the held-out rows): the outcome model
-//!   is the fit learners, the propensity of past allocation the evidence
-//!   forest's leaf shares (a forest, because past allocation follows a
-//!   non-linear rule), clipped below at `propensity_clip`. The 95% interval is a
-//!   normal approximation. "Auto" picks the higher estimate; when each lies
-//!   within the other's interval it says "too close to call" and keeps the
-//!   seed method (successful allocations).
+//! - **Policy value** (`policy`): for each mode, the success rate expected if
+//!   its top suggestions were followed, estimated doubly robust over every
+//!   usable row, each row predicted by models that did not see it
+//!   (cross-fitting on the training folds, the final models on the held-out
+//!   rows): the outcome model is the fit learners, the propensity of past
+//!   allocation the evidence forest's leaf shares, clipped below at
+//!   `propensity_clip`. "Auto" compares the modes by the paired difference of
+//!   their per-row scores and keeps the seed method (successful allocations)
+//!   unless the difference's 95% interval excludes zero in fit's favour.
+//!   Without an outcome column there is nothing to compare: only the seed
+//!   method applies, and fit mode is refused.
 //! - Validation: a stratified held-out share (by pathway), stratified k-fold
 //!   cross-validation on the rest. Metrics of a mode are over successful
 //!   referrals: how often its top pathway is the one that worked.
-//! - Split-conformal prediction sets (90% by default) from the raw
-//!   out-of-fold forest probabilities of successful training referrals.
+//! - Split-conformal prediction sets (90% by default) built on each mode's
+//!   own scores over successful out-of-fold training referrals: the raw
+//!   forest probabilities for allocations, the chance-of-success gap to the
+//!   top pathway for fit (see `suggest`).
+//!
+//! The model file and its checks are in `saved`, the suggestion in `suggest`.
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::calibrate::Calibrator;
-use super::encode::{EncodeError, Encoder, RowFlags};
-use super::forest::{ClassWeight, Forest, ForestError, ForestParams, MaxFeatures, Node};
+use super::encode::{EncodeError, Encoder};
+use super::forest::{ClassWeight, Forest, ForestError, ForestParams, MaxFeatures, MAX_DEPTH};
 use super::logistic::Logistic;
 use super::matrix::Matrix;
-use super::metrics::{self, argmax, Metrics, ReliabilityBin};
+use super::metrics::{self, argmax};
+use super::policy::{self, dr_score, RowModels};
 use super::split::{stratified_folds, stratified_holdout};
+use super::suggest::{chances, conformal_quantile, fit_gap, fit_top, similar_counts};
 use crate::import::{Dataset, Role, SuccessRule};
+
+pub use super::policy::Estimate;
+use super::report::{choice_words, permutation_importance, verdict_words};
+pub use super::report::{Importance, ModeReport, ModelCard, ValidationReport};
+pub use super::suggest::{PathwayChance, Suggestion};
 
 /// The file format name and version written into every saved model.
 pub const FORMAT: &str = "signpost-model";
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2: the checked envelope (checksum), fit-mode conformal sets,
+/// the paired mode comparison.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The most trees a forest may have.
+pub const MAX_TREES: usize = 1_000;
+/// The most folds of cross-validation.
+pub const MAX_FOLDS: usize = 20;
+/// The most encoded columns (features after one-hot encoding): the
+/// pathway-fit models take time growing with the cube of this.
+pub const MAX_COLUMNS: usize = 500;
+/// The most pathways a model may have.
+pub const MAX_PATHWAYS: usize = 50;
 
 /// Which way to learn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,6 +167,25 @@ pub enum ModelError {
     BadSuccessRule(String),
     #[error("there is no truth column called \"{0}\": check the name")]
     BadTruth(String),
+    #[error("{what} is {value}, more than the limit of {limit}: {fix}")]
+    OverLimit {
+        what: &'static str,
+        value: usize,
+        limit: usize,
+        fix: &'static str,
+    },
+    #[error("pathway fit learns from outcomes, and this data has no outcome column: give the outcome column and the value meaning success, or use successful allocations")]
+    FitNeedsOutcome,
+    #[error("no referral counts as a success under the rule on column \"{0}\": check the value that means success")]
+    NoSuccess(String),
+    #[error("the truth column \"{column}\" is the {role} column: it must hold the true best pathway, a column of its own")]
+    TruthIsRole { column: String, role: String },
+    #[error("the pathway column \"{column}\" has {pathways} different values among {rows} referrals: it looks like an identifier, not the pathway allocated; mark the column that holds the pathway (a few values, each shared by many referrals)")]
+    PathwayLooksLikeId {
+        column: String,
+        pathways: usize,
+        rows: usize,
+    },
     #[error("the referral has no value for any feature the model uses: fill in at least one")]
     EmptyReferral,
     #[error("this model file cannot be used: {0}")]
@@ -179,101 +220,44 @@ impl TrainConfig {
         if self.forest.max_depth == 0 {
             return Err(ForestError::ZeroDepth.into());
         }
+        let limits = [
+            (
+                "the number of trees",
+                self.forest.n_trees,
+                MAX_TREES,
+                "use fewer trees (100 is usual)",
+            ),
+            (
+                "the maximum depth",
+                self.forest.max_depth,
+                MAX_DEPTH,
+                "use a smaller depth (10 is usual)",
+            ),
+            (
+                "the number of folds",
+                self.folds,
+                MAX_FOLDS,
+                "use fewer folds (5 is usual)",
+            ),
+            (
+                "the fewest similar referrals for a chance of success",
+                self.little_evidence_min,
+                1_000,
+                "use a smaller number (5 is usual)",
+            ),
+        ];
+        for (what, value, limit, fix) in limits {
+            if value > limit {
+                return Err(ModelError::OverLimit {
+                    what,
+                    value,
+                    limit,
+                    fix,
+                });
+            }
+        }
         Ok(())
     }
-}
-
-/// An estimate with its 95% interval.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Estimate {
-    pub value: f64,
-    pub lower: f64,
-    pub upper: f64,
-}
-
-impl Estimate {
-    fn from_values(values: &[f64]) -> Estimate {
-        let n = values.len().max(1) as f64;
-        let mean = values.iter().sum::<f64>() / n;
-        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-        let half = 1.96 * (var / n).sqrt();
-        Estimate {
-            value: mean,
-            lower: mean - half,
-            upper: mean + half,
-        }
-    }
-
-    fn contains(&self, value: f64) -> bool {
-        (self.lower..=self.upper).contains(&value)
-    }
-}
-
-/// Figures for one way of learning.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModeReport {
-    pub mode: Mode,
-    /// Cross-validated, on successful training referrals.
-    pub cv: Metrics,
-    /// On successful held-out referrals.
-    pub holdout: Metrics,
-    /// Expected success rate if its top suggestions were followed.
-    pub policy_value: Estimate,
-    /// Share of held-out rows whose top pathway is the true best (with a truth column).
-    pub truth_top1: Option<f64>,
-}
-
-/// Importance of one source feature: drop in held-out accuracy when shuffled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Importance {
-    pub feature: String,
-    pub importance: f64,
-}
-
-/// Everything measured while training.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ValidationReport {
-    pub pathways: Vec<String>,
-    pub features: Vec<String>,
-    pub n_rows_used: usize,
-    pub n_rows_skipped: usize,
-    pub n_train: usize,
-    pub n_holdout: usize,
-    /// Referrals per pathway (all usable rows) and successful ones.
-    pub class_counts: Vec<(String, usize)>,
-    pub success_counts: Vec<(String, usize)>,
-    pub chosen_mode: Mode,
-    pub too_close_to_call: bool,
-    pub choice: String,
-    /// Today's success rate over the usable rows.
-    pub observed_success: Estimate,
-    pub modes: Vec<ModeReport>,
-    /// The chosen mode's cross-validated figures.
-    pub metrics: Metrics,
-    pub brier_before: f64,
-    pub brier_after: f64,
-    pub reliability_before: Vec<ReliabilityBin>,
-    pub reliability_after: Vec<ReliabilityBin>,
-    pub calibration: String,
-    pub importance: Vec<Importance>,
-    pub conformal_threshold: f64,
-    pub conformal_coverage_holdout: f64,
-    pub quality_bar: f64,
-    pub weak: bool,
-    pub verdict: String,
-    pub warnings: Vec<String>,
-}
-
-/// The model card saved with the model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModelCard {
-    pub date: String,
-    pub data_summary: String,
-    pub features: Vec<String>,
-    pub mode: Mode,
-    pub figures: String,
-    pub intended_use: String,
-    pub limits: Vec<String>,
 }
 
 /// A trained model with its settings, report and card.
@@ -291,36 +275,12 @@ pub struct TrainedModel {
     pub fit_learners: Vec<Logistic>,
     pub evidence: Forest,
     pub conformal_threshold: f64,
+    /// Pathway fit's set: pathways whose chance of success is within this of
+    /// the top pathway's (1, every pathway, for a model saved before it).
+    #[serde(default = "super::report::one")]
+    pub fit_conformal_threshold: f64,
     pub report: ValidationReport,
     pub card: ModelCard,
-}
-
-/// A pathway's chance of success (fit mode), or little evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PathwayChance {
-    pub pathway: String,
-    /// `None` when there is little evidence.
-    pub chance: Option<f64>,
-    pub similar_referrals: f64,
-    pub little_evidence: bool,
-}
-
-/// The suggestion for one referral.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Suggestion {
-    pub mode: Mode,
-    pub top: String,
-    pub alternative: Option<String>,
-    /// Calibrated probability per pathway that it is the one that works
-    /// (allocations model), in the order of the model's pathways.
-    pub probabilities: Vec<(String, f64)>,
-    pub chances: Vec<PathwayChance>,
-    /// Pathways that hold the right one `coverage` of the time.
-    pub prediction_set: Vec<String>,
-    pub low_confidence: bool,
-    pub unlike_training: bool,
-    pub flags: RowFlags,
-    pub weak_model: bool,
 }
 
 /// Success of every row under the dataset's rule (`None` = unknown). Without
@@ -408,40 +368,6 @@ fn choose_features(
     Ok((names, warnings))
 }
 
-/// The evidence forest's count of similar referrals per pathway.
-fn similar_counts(evidence: &Forest, row: &[f64]) -> Vec<f64> {
-    let mut counts = vec![0.0; evidence.n_classes()];
-    for tree in evidence.trees() {
-        let mut node_idx = 0;
-        while let Some(node) = tree.nodes.get(node_idx) {
-            match node {
-                Node::Split {
-                    feature,
-                    threshold,
-                    left,
-                    right,
-                    ..
-                } => {
-                    let value = row.get(*feature).copied().unwrap_or(f64::NAN);
-                    node_idx = if value <= *threshold { *left } else { *right };
-                }
-                Node::Leaf {
-                    distribution,
-                    cover,
-                } => {
-                    for (c, share) in counts.iter_mut().zip(distribution) {
-                        *c += share * cover;
-                    }
-                    break;
-                }
-            }
-        }
-    }
-    let n_trees = evidence.trees().len().max(1) as f64;
-    counts.iter_mut().for_each(|c| *c /= n_trees);
-    counts
-}
-
 fn evidence_params(seed: u64) -> ForestParams {
     ForestParams {
         n_trees: 20,
@@ -465,10 +391,6 @@ fn fit_learners(x: &Matrix, labels: &[usize], success: &[bool], n_classes: usize
         .collect()
 }
 
-fn chances(learners: &[Logistic], row: &[f64]) -> Vec<f64> {
-    learners.iter().map(|m| m.predict(row)).collect()
-}
-
 fn normalised(values: &[f64]) -> Vec<f64> {
     let total: f64 = values.iter().sum();
     if total > 0.0 {
@@ -478,35 +400,20 @@ fn normalised(values: &[f64]) -> Vec<f64> {
     }
 }
 
-/// Fit mode's top pathway: the highest chance among pathways with enough
-/// evidence (all pathways when none has).
-fn fit_top(chance: &[f64], similar: &[f64], min: usize) -> usize {
-    let allowed: Vec<f64> = chance
-        .iter()
-        .zip(similar)
-        .map(|(&c, &s)| {
-            if s >= min as f64 {
-                c
-            } else {
-                f64::NEG_INFINITY
-            }
-        })
-        .collect();
-    if allowed.iter().all(|v| *v == f64::NEG_INFINITY) {
-        argmax(chance)
-    } else {
-        argmax(&allowed)
-    }
-}
-
-/// Per-row predictions of every learner from models that did not see the row.
-struct Predictions {
+/// Every row's predictions from models that did not see it: the training
+/// rows from the cross-fitting folds, the held-out rows from the final
+/// models. Indexed like the usable rows (`Usable::rows`). This is the one
+/// place to read honest per-row predictions from (the policy values, the
+/// calibration, the conformal sets and audits of the suggestions use them).
+pub(crate) struct OutOfFold {
     /// Raw allocations-forest probabilities.
-    forest: Vec<Vec<f64>>,
-    /// Fit learners' chances of success.
-    chance: Vec<Vec<f64>>,
-    propensity: Vec<Vec<f64>>,
-    similar: Vec<Vec<f64>>,
+    pub forest: Vec<Vec<f64>>,
+    /// Fit learners' chances of success per pathway.
+    pub chance: Vec<Vec<f64>>,
+    /// Propensity of past allocation per pathway (clipped below).
+    pub propensity: Vec<Vec<f64>>,
+    /// Similar referrals per pathway (the little-evidence rule).
+    pub similar: Vec<Vec<f64>>,
 }
 
 struct Learners {
@@ -539,7 +446,7 @@ fn fit_all(
     })
 }
 
-fn predict_all(learners: &Learners, x: &Matrix, clip: f64, out: &mut Predictions, rows: &[usize]) {
+fn predict_all(learners: &Learners, x: &Matrix, clip: f64, out: &mut OutOfFold, rows: &[usize]) {
     for (local, &target) in rows.iter().enumerate() {
         let row = x.row(local);
         out.forest[target] = learners.forest.predict_proba(row);
@@ -554,103 +461,134 @@ fn predict_all(learners: &Learners, x: &Matrix, clip: f64, out: &mut Predictions
     }
 }
 
-fn doubly_robust(
-    policy: &[usize],
-    rows: &[usize],
-    labels: &[usize],
-    success: &[bool],
-    pred: &Predictions,
-) -> Estimate {
-    let values: Vec<f64> = rows
-        .iter()
-        .map(|&i| {
-            let pick = policy[i];
-            let q_pick = pred.chance[i].get(pick).copied().unwrap_or(0.0);
-            if pick == labels[i] {
-                let q_taken = pred.chance[i].get(labels[i]).copied().unwrap_or(0.0);
-                let e = pred.propensity[i].get(labels[i]).copied().unwrap_or(1.0);
-                let r = if success[i] { 1.0 } else { 0.0 };
-                q_pick + (r - q_taken) / e
-            } else {
-                q_pick
-            }
-        })
-        .collect();
-    Estimate::from_values(&values)
+/// The usable rows of a dataset: a known pathway and outcome.
+struct Usable {
+    pathways: Vec<String>,
+    /// Dataset row of each usable row.
+    rows: Vec<usize>,
+    labels: Vec<usize>,
+    success: Vec<bool>,
+    truth: Vec<Option<usize>>,
 }
 
-/// Share of rows (over `rows`) whose top pick is the truth.
-fn share_true(policy: &[usize], truth: &[Option<usize>], rows: &[usize]) -> Option<f64> {
-    let known: Vec<usize> = rows
-        .iter()
-        .copied()
-        .filter(|&i| truth[i].is_some())
-        .collect();
-    if known.is_empty() {
-        return None;
-    }
-    let hits = known
-        .iter()
-        .filter(|&&i| truth[i] == Some(policy[i]))
-        .count();
-    Some(hits as f64 / known.len() as f64)
-}
-
-fn percent(value: f64) -> String {
-    format!("{:.0}%", value * 100.0)
-}
-
-/// Trains, validates and chooses the mode. Deterministic for a given seed.
-pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, ModelError> {
-    config.check()?;
+fn usable_rows(dataset: &Dataset, config: &TrainConfig) -> Result<Usable, ModelError> {
     let pathway_column = dataset
         .columns
         .iter()
         .find(|c| c.role == Role::Pathway)
         .ok_or(ModelError::NoPathwayColumn)?;
-    let (feature_names, mut warnings) = choose_features(dataset, config)?;
     let success_all = success_flags(dataset)?;
     let truth_column = match &config.truth_column {
-        Some(name) => Some(
-            dataset
+        Some(name) => {
+            let column = dataset
                 .columns
                 .iter()
                 .find(|c| &c.name == name)
-                .ok_or_else(|| ModelError::BadTruth(name.clone()))?,
-        ),
+                .ok_or_else(|| ModelError::BadTruth(name.clone()))?;
+            let rule_column = match &dataset.success_rule {
+                Some(
+                    SuccessRule::Equals { column, .. }
+                    | SuccessRule::AtLeast { column, .. }
+                    | SuccessRule::AtMost { column, .. },
+                ) => Some(column),
+                None => None,
+            };
+            let role = if column.name == pathway_column.name {
+                Some("pathway")
+            } else if column.role == Role::Outcome || rule_column == Some(&column.name) {
+                Some("outcome")
+            } else {
+                None
+            };
+            if let Some(role) = role {
+                return Err(ModelError::TruthIsRole {
+                    column: name.clone(),
+                    role: role.into(),
+                });
+            }
+            Some(column)
+        }
         None => None,
     };
-
-    // Usable rows: a pathway and a known outcome.
     let mut pathways: Vec<String> = pathway_column.cells.iter().flatten().cloned().collect();
     pathways.sort();
     pathways.dedup();
-    let mut rows = Vec::new();
-    let mut labels = Vec::new();
-    let mut success = Vec::new();
+    let mut usable = Usable {
+        pathways: Vec::new(),
+        rows: Vec::new(),
+        labels: Vec::new(),
+        success: Vec::new(),
+        truth: Vec::new(),
+    };
     for row_idx in 0..dataset.n_rows {
         let pathway = pathway_column.cells.get(row_idx).and_then(|v| v.as_ref());
         let outcome = success_all.get(row_idx).copied().flatten();
         if let (Some(pathway), Some(outcome)) = (pathway, outcome) {
             if let Ok(label) = pathways.binary_search(pathway) {
-                rows.push(row_idx);
-                labels.push(label);
-                success.push(outcome);
+                usable.rows.push(row_idx);
+                usable.labels.push(label);
+                usable.success.push(outcome);
             }
         }
     }
-    let n_classes = pathways.len();
-    let n_present = (0..n_classes).filter(|k| labels.contains(k)).count();
+    let n = usable.rows.len();
+    if pathways.len() > MAX_PATHWAYS || (pathways.len() > 2 && pathways.len() * 2 > n) {
+        return Err(ModelError::PathwayLooksLikeId {
+            column: pathway_column.name.clone(),
+            pathways: pathways.len(),
+            rows: n,
+        });
+    }
+    if n > 0 && usable.success.iter().all(|s| !s) {
+        let column = match &dataset.success_rule {
+            Some(
+                SuccessRule::Equals { column, .. }
+                | SuccessRule::AtLeast { column, .. }
+                | SuccessRule::AtMost { column, .. },
+            ) => column.clone(),
+            None => String::new(),
+        };
+        return Err(ModelError::NoSuccess(column));
+    }
+    let n_present = (0..pathways.len())
+        .filter(|k| usable.labels.contains(k))
+        .count();
     if n_present < 2 {
         return Err(ModelError::TooFewPathways(n_present));
     }
-    let truth: Vec<Option<usize>> = rows
+    usable.truth = usable
+        .rows
         .iter()
         .map(|&r| {
             let cell = truth_column?.cells.get(r)?.as_ref()?;
             pathways.binary_search(cell).ok()
         })
         .collect();
+    usable.pathways = pathways;
+    Ok(usable)
+}
+
+/// Trains, validates and chooses the mode. Deterministic for a given seed.
+pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, ModelError> {
+    config.check()?;
+    let has_outcomes = dataset.success_rule.is_some();
+    if config.mode == Mode::Fit && !has_outcomes {
+        return Err(ModelError::FitNeedsOutcome);
+    }
+    let (feature_names, mut warnings) = choose_features(dataset, config)?;
+    let Usable {
+        pathways,
+        rows,
+        labels,
+        success,
+        truth,
+    } = usable_rows(dataset, config)?;
+    let pathway_column = dataset
+        .columns
+        .iter()
+        .find(|c| c.role == Role::Pathway)
+        .ok_or(ModelError::NoPathwayColumn)?;
+    let n_classes = pathways.len();
 
     // Held-out split, then folds over the training part.
     let (train_idx, test_idx) =
@@ -669,11 +607,22 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         }
     }
     let train_rows: Vec<usize> = train_idx.iter().map(|&i| rows[i]).collect();
-    let encoder = Encoder::fit(dataset, &feature_names, &train_rows)?;
+    let mut encoder = Encoder::fit(dataset, &feature_names, &train_rows)?;
+    if encoder.n_columns() > MAX_COLUMNS {
+        return Err(ModelError::OverLimit {
+            what: "the number of encoded columns (features, with one column per category)",
+            value: encoder.n_columns(),
+            limit: MAX_COLUMNS,
+            fix: "choose fewer features, or leave out columns with many categories",
+        });
+    }
+    // Every row of the file counts as seen, held-out rows included: no row
+    // of the training file is ever flagged as unlike the training data.
+    encoder.widen_to(dataset, &(0..dataset.n_rows).collect::<Vec<_>>());
     let (x_all, _) = encoder.encode_rows(dataset, &rows)?;
 
     let n = rows.len();
-    let mut pred = Predictions {
+    let mut pred = OutOfFold {
         forest: vec![Vec::new(); n],
         chance: vec![Vec::new(); n],
         propensity: vec![Vec::new(); n],
@@ -738,25 +687,6 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
     let calibrator = Calibrator::fit(&oof_proba, &oof_labels, n_classes);
     let calibrated: Vec<Vec<f64>> = pred.forest.iter().map(|p| calibrator.apply(p)).collect();
 
-    // Conformal threshold: the coverage quantile of 1 - p(actual) over the raw
-    // out-of-fold probabilities. Raw, not calibrated: the calibrator was fitted
-    // on these same rows, so calibrated scores would be optimistic and the sets
-    // would cover less than promised.
-    let mut scores: Vec<f64> = oof_success
-        .iter()
-        .map(|&i| 1.0 - pred.forest[i].get(labels[i]).copied().unwrap_or(0.0))
-        .collect();
-    scores.sort_by(f64::total_cmp);
-    let rank = ((scores.len() as f64 + 1.0) * config.coverage).ceil() as usize;
-    let conformal_threshold = scores
-        .get(rank.saturating_sub(1).min(scores.len().saturating_sub(1)))
-        .copied()
-        .unwrap_or(1.0);
-    let in_set = |p: &[f64], k: usize| {
-        p.get(k)
-            .is_some_and(|v| 1.0 - v <= conformal_threshold + 1e-12)
-    };
-
     // Each mode's top pick for every row.
     let policy_alloc: Vec<usize> = calibrated.iter().map(|p| argmax(p)).collect();
     let policy_fit: Vec<usize> = (0..n)
@@ -768,89 +698,121 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
             )
         })
         .collect();
+
+    // Conformal thresholds, each on its mode's own scores over the
+    // out-of-fold successful training rows. Allocations: 1 - p(actual) on
+    // the raw forest probabilities (raw, not calibrated: the calibrator was
+    // fitted on these same rows, so calibrated scores would be optimistic and
+    // the sets would cover less than promised). Fit: the gap between the
+    // top pathway's chance of success and the actual pathway's.
+    let conformal_threshold = conformal_quantile(
+        oof_success
+            .iter()
+            .map(|&i| 1.0 - pred.forest[i].get(labels[i]).copied().unwrap_or(0.0))
+            .collect(),
+        config.coverage,
+    )
+    .clamp(0.0, 1.0);
+    let fit_conformal_threshold = conformal_quantile(
+        oof_success
+            .iter()
+            .map(|&i| fit_gap(&pred.chance[i], policy_fit[i], labels[i]))
+            .collect(),
+        config.coverage,
+    )
+    .clamp(0.0, 1.0);
+    let in_set = |p: &[f64], k: usize| {
+        p.get(k)
+            .is_some_and(|v| 1.0 - v <= conformal_threshold + 1e-12)
+    };
+    let in_fit_set = |i: usize, k: usize| {
+        k == policy_fit[i]
+            || fit_gap(&pred.chance[i], policy_fit[i], k) <= fit_conformal_threshold + 1e-12
+    };
+
     let all_idx: Vec<usize> = (0..n).collect();
     let test_success: Vec<usize> = test_idx.iter().copied().filter(|&i| success[i]).collect();
     let test_labels: Vec<usize> = test_success.iter().map(|&i| labels[i]).collect();
 
-    let mode_report =
-        |mode: Mode, scores_of: &dyn Fn(usize) -> Vec<f64>, policy: &[usize]| ModeReport {
-            mode,
-            // Cross-validated figures of allocations use the raw forest
-            // probabilities: the calibrator was fitted on these rows.
-            cv: metrics::evaluate(
-                &oof_labels,
-                &oof_success
-                    .iter()
-                    .map(|&i| match mode {
-                        Mode::Allocations => pred.forest[i].clone(),
-                        _ => scores_of(i),
-                    })
-                    .collect::<Vec<_>>(),
-                &pathways,
-            ),
-            holdout: metrics::evaluate(
-                &test_labels,
-                &test_success
-                    .iter()
-                    .map(|&i| scores_of(i))
-                    .collect::<Vec<_>>(),
-                &pathways,
-            ),
-            policy_value: doubly_robust(policy, &all_idx, &labels, &success, &pred),
-            truth_top1: share_true(policy, &truth, &test_idx),
-        };
-    let alloc_report = mode_report(Mode::Allocations, &|i| calibrated[i].clone(), &policy_alloc);
-    let fit_report = mode_report(Mode::Fit, &|i| normalised(&pred.chance[i]), &policy_fit);
-
-    let observed_success = Estimate::from_values(
-        &success
+    // Doubly robust score of every row under each mode's policy.
+    let dr_scores = |policy: &[usize]| -> Vec<f64> {
+        all_idx
             .iter()
-            .map(|&s| if s { 1.0 } else { 0.0 })
-            .collect::<Vec<_>>(),
-    );
-    let (va, vf) = (&alloc_report.policy_value, &fit_report.policy_value);
-    let too_close = va.contains(vf.value) || vf.contains(va.value);
-    let better = if vf.value > va.value {
-        Mode::Fit
-    } else {
-        Mode::Allocations
+            .map(|&i| {
+                let row = RowModels {
+                    chance: &pred.chance[i],
+                    propensity: &pred.propensity[i],
+                    taken: labels[i],
+                    success: success[i],
+                };
+                dr_score(&row, policy[i])
+            })
+            .collect()
     };
-    // When the data cannot tell the modes apart, auto keeps the seed method
-    // (successful allocations): the familiar one, and on the demo's ground
-    // truth the doubly robust estimate leaned towards fit even where fit's
-    // top pathway was less often the true best.
-    let auto_pick = if too_close { Mode::Allocations } else { better };
-    let chosen_mode = match config.mode {
-        Mode::Auto => auto_pick,
-        other => other,
-    };
-    let describe = |e: &Estimate| {
-        format!(
-            "{} (95% interval {} to {})",
-            percent(e.value),
-            percent(e.lower),
-            percent(e.upper)
-        )
-    };
-    let mut choice = format!(
-        "Expected success if suggestions were followed: successful allocations {}, pathway fit {}; today {}.",
-        describe(va),
-        describe(vf),
-        percent(observed_success.value)
-    );
-    if too_close {
-        choice.push_str(" The two are too close to call: each lies within the other's interval.");
-    }
-    choice.push_str(&match config.mode {
-        Mode::Auto if too_close => {
-            " Auto keeps successful allocations, the seed method, until the data can tell them apart.".to_string()
-        }
-        Mode::Auto => format!(
-            " Auto chose {} because its estimate is higher.",
-            mode_label(chosen_mode)
+    let comparison =
+        has_outcomes.then(|| policy::compare(&dr_scores(&policy_alloc), &dr_scores(&policy_fit)));
+
+    let mode_report = |mode: Mode,
+                       scores_of: &dyn Fn(usize) -> Vec<f64>,
+                       policy: &[usize],
+                       value: Option<&Estimate>| ModeReport {
+        mode,
+        // Cross-validated figures of allocations use the raw forest
+        // probabilities: the calibrator was fitted on these rows.
+        cv: metrics::evaluate(
+            &oof_labels,
+            &oof_success
+                .iter()
+                .map(|&i| match mode {
+                    Mode::Allocations => pred.forest[i].clone(),
+                    _ => scores_of(i),
+                })
+                .collect::<Vec<_>>(),
+            &pathways,
         ),
-        _ => format!(" You chose {}.", mode_label(chosen_mode)),
+        holdout: metrics::evaluate(
+            &test_labels,
+            &test_success
+                .iter()
+                .map(|&i| scores_of(i))
+                .collect::<Vec<_>>(),
+            &pathways,
+        ),
+        policy_value: value.cloned(),
+        truth_top1: policy::share_true(policy, &truth, &test_idx),
+    };
+    let alloc_report = mode_report(
+        Mode::Allocations,
+        &|i| calibrated[i].clone(),
+        &policy_alloc,
+        comparison.as_ref().map(|c| &c.allocations),
+    );
+    let fit_report = mode_report(
+        Mode::Fit,
+        &|i| normalised(&pred.chance[i]),
+        &policy_fit,
+        comparison.as_ref().map(|c| &c.fit),
+    );
+
+    let observed_success = has_outcomes.then(|| {
+        Estimate::from_values(
+            &success
+                .iter()
+                .map(|&s| if s { 1.0 } else { 0.0 })
+                .collect::<Vec<_>>(),
+        )
     });
+    let chosen_mode = match (config.mode, &comparison) {
+        (Mode::Auto, Some(c)) => c.auto_pick,
+        (Mode::Auto, None) => Mode::Allocations,
+        (other, _) => other,
+    };
+    let choice = choice_words(
+        config,
+        comparison.as_ref(),
+        observed_success.as_ref(),
+        chosen_mode,
+    );
 
     let chosen_report = if chosen_mode == Mode::Fit {
         &fit_report
@@ -858,31 +820,9 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         &alloc_report
     };
     let metrics = chosen_report.cv.clone();
-    let weak = metrics.balanced_accuracy < config.quality_bar;
-    let verdict = if weak {
-        // One decimal when whole percentages would read "70%, below the bar of 70%".
-        let (score, bar) = if percent(metrics.balanced_accuracy) == percent(config.quality_bar) {
-            let tenth = |x: f64| format!("{:.1}%", x * 100.0);
-            (tenth(metrics.balanced_accuracy), tenth(config.quality_bar))
-        } else {
-            (
-                percent(metrics.balanced_accuracy),
-                percent(config.quality_bar),
-            )
-        };
-        format!(
-            "Not good enough to support decisions: balanced accuracy {score} on unseen referrals, below the bar of {bar}. Use the suggestions with great care, or add data and retrain."
-        )
-    } else {
-        format!(
-            "Good enough to support decisions: balanced accuracy {} on unseen referrals ({}-fold cross-validation; {} on the held-out share).",
-            percent(metrics.balanced_accuracy),
-            config.folds,
-            percent(chosen_report.holdout.balanced_accuracy)
-        )
-    };
+    let (weak, verdict) = verdict_words(&metrics, &chosen_report.holdout, config);
 
-    // Calibration before and after, on successful held-out referrals.
+    // Calibration before and after, and set coverage, on successful held-out referrals.
     let raw_test: Vec<Vec<f64>> = test_success
         .iter()
         .map(|&i| pred.forest[i].clone())
@@ -891,60 +831,32 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         .iter()
         .map(|&i| calibrated[i].clone())
         .collect();
-    let coverage_hits = test_success
-        .iter()
-        .filter(|&&i| in_set(&pred.forest[i], labels[i]))
-        .count();
-    let conformal_coverage_holdout = coverage_hits as f64 / test_success.len().max(1) as f64;
+    let share_of_tests = |hit: &dyn Fn(usize) -> bool| {
+        test_success.iter().filter(|&&i| hit(i)).count() as f64 / test_success.len().max(1) as f64
+    };
+    let conformal_coverage_holdout = share_of_tests(&|i| in_set(&pred.forest[i], labels[i]));
+    let fit_conformal_coverage_holdout = share_of_tests(&|i| in_fit_set(i, labels[i]));
 
     // Permutation importance on successful held-out referrals, per source feature.
     let x_test = x_all.select_rows(&test_success);
-    let score_rows = |x: &Matrix| -> f64 {
-        let hits = (0..x.n_rows())
-            .filter(|&r| {
-                let row = x.row(r);
-                let pick = if chosen_mode == Mode::Fit {
-                    fit_top(
-                        &chances(&final_learners.fit, row),
-                        &similar_counts(&final_learners.evidence, row),
-                        config.little_evidence_min,
-                    )
-                } else {
-                    argmax(&calibrator.apply(&final_learners.forest.predict_proba(row)))
-                };
-                Some(&pick) == test_labels.get(r)
-            })
-            .count();
-        hits as f64 / x.n_rows().max(1) as f64
+    let pick = |row: &[f64]| {
+        if chosen_mode == Mode::Fit {
+            fit_top(
+                &chances(&final_learners.fit, row),
+                &similar_counts(&final_learners.evidence, row),
+                config.little_evidence_min,
+            )
+        } else {
+            argmax(&calibrator.apply(&final_learners.forest.predict_proba(row)))
+        }
     };
-    let base_score = score_rows(&x_test);
-    let mut rng = ChaCha8Rng::seed_from_u64(config.seed.wrapping_add(2));
-    let mut importance: Vec<Importance> = (0..encoder.features.len())
-        .map(|f| {
-            let cols = encoder.columns_of(f);
-            let mut drop = 0.0;
-            let repeats = 3;
-            for _ in 0..repeats {
-                let mut order: Vec<usize> = (0..x_test.n_rows()).collect();
-                super::split::shuffle(&mut order, &mut rng);
-                let mut data = x_test.as_slice().to_vec();
-                let n_cols = x_test.n_cols();
-                for (r, &src) in order.iter().enumerate() {
-                    for &c in &cols {
-                        data[r * n_cols + c] = x_test.get(src, c);
-                    }
-                }
-                if let Some(shuffled) = Matrix::new(x_test.n_rows(), n_cols, data) {
-                    drop += base_score - score_rows(&shuffled);
-                }
-            }
-            Importance {
-                feature: encoder.features[f].name.clone(),
-                importance: drop / repeats as f64,
-            }
-        })
-        .collect();
-    importance.sort_by(|a, b| b.importance.total_cmp(&a.importance));
+    let importance = permutation_importance(
+        &encoder,
+        &x_test,
+        &test_labels,
+        &pick,
+        config.seed.wrapping_add(2),
+    );
 
     let count_by = |only_success: bool| -> Vec<(String, usize)> {
         (0..n_classes)
@@ -962,6 +874,11 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
             test_success.len()
         ));
     }
+    let modes = if has_outcomes {
+        vec![alloc_report, fit_report]
+    } else {
+        vec![alloc_report]
+    };
     let report = ValidationReport {
         pathways: pathways.clone(),
         features: feature_names.clone(),
@@ -972,8 +889,10 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         class_counts: count_by(false),
         success_counts: count_by(true),
         chosen_mode,
-        too_close_to_call: too_close,
-        choice,
+        too_close_to_call: comparison.as_ref().is_some_and(|c| c.too_close),
+        modes_difference: comparison.as_ref().map(|c| c.difference.clone()),
+        has_outcomes,
+        choice: choice.clone(),
         observed_success,
         metrics,
         brier_before: metrics::brier(&test_labels, &raw_test),
@@ -984,11 +903,12 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         importance,
         conformal_threshold,
         conformal_coverage_holdout,
+        fit_conformal_coverage_holdout,
         quality_bar: config.quality_bar,
         weak,
         verdict: verdict.clone(),
         warnings,
-        modes: vec![alloc_report, fit_report],
+        modes,
     };
     let card = ModelCard {
         date: config.date.clone(),
@@ -1003,7 +923,7 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         ),
         features: feature_names,
         mode: chosen_mode,
-        figures: verdict,
+        figures: format!("{verdict} {choice}"),
         intended_use: "Decision support: the model suggests a pathway and a professional decides.".into(),
         limits: vec![
             "Learned from past referrals: it repeats their patterns, including past misallocation and bias.".into(),
@@ -1024,145 +944,10 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         fit_learners: final_learners.fit,
         evidence: final_learners.evidence,
         conformal_threshold,
+        fit_conformal_threshold,
         report,
         card,
     })
-}
-
-fn mode_label(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Auto => "auto",
-        Mode::Allocations => "successful allocations",
-        Mode::Fit => "pathway fit",
-    }
-}
-
-impl TrainedModel {
-    /// The suggestion for one referral given as (column, value) pairs.
-    pub fn suggest(&self, inputs: &[(String, Option<String>)]) -> Result<Suggestion, ModelError> {
-        let (row, flags) = self.encoder.encode_values(inputs);
-        if flags.imputed.len() == self.encoder.features.len() {
-            return Err(ModelError::EmptyReferral);
-        }
-        let raw = self.forest.predict_proba(&row);
-        let proba = self.calibrator.apply(&raw);
-        let chance = chances(&self.fit_learners, &row);
-        let similar = similar_counts(&self.evidence, &row);
-        let min = self.config.little_evidence_min as f64;
-        let ranking: Vec<f64> = if self.mode == Mode::Fit {
-            chance
-                .iter()
-                .zip(&similar)
-                .map(|(&c, &s)| if s >= min { c } else { c - 10.0 })
-                .collect()
-        } else {
-            proba.clone()
-        };
-        let mut order: Vec<usize> = (0..ranking.len()).collect();
-        order.sort_by(|&a, &b| ranking[b].total_cmp(&ranking[a]).then(a.cmp(&b)));
-        let name = |k: usize| self.pathways.get(k).cloned().unwrap_or_default();
-        let top = order.first().map(|&k| name(k)).unwrap_or_default();
-        let prediction_set: Vec<String> = (0..raw.len())
-            .filter(|&k| 1.0 - raw[k] <= self.conformal_threshold + 1e-12)
-            .map(name)
-            .collect();
-        let top_proba = proba.iter().copied().fold(0.0, f64::max);
-        Ok(Suggestion {
-            mode: self.mode,
-            top,
-            alternative: order.get(1).map(|&k| name(k)),
-            probabilities: (0..proba.len()).map(|k| (name(k), proba[k])).collect(),
-            chances: (0..chance.len())
-                .map(|k| PathwayChance {
-                    pathway: name(k),
-                    chance: (similar[k] >= min).then_some(chance[k]),
-                    similar_referrals: similar[k],
-                    little_evidence: similar[k] < min,
-                })
-                .collect(),
-            low_confidence: prediction_set.len() != 1 || top_proba < 0.5,
-            prediction_set,
-            unlike_training: flags.unlike_training(),
-            flags,
-            weak_model: self.report.weak,
-        })
-    }
-
-    /// The model's inputs, as (column, value) pairs, from row `row_idx` of a
-    /// dataset with the model's features (a missing column reads as empty).
-    pub fn inputs_of_row(
-        &self,
-        dataset: &Dataset,
-        row_idx: usize,
-    ) -> Vec<(String, Option<String>)> {
-        self.encoder
-            .features
-            .iter()
-            .map(|f| {
-                let value = dataset
-                    .column(&f.name)
-                    .and_then(|c| c.cells.get(row_idx).cloned().flatten());
-                (f.name.clone(), value)
-            })
-            .collect()
-    }
-
-    /// The suggestion for row `row_idx` of a dataset with the model's features.
-    pub fn suggest_row(&self, dataset: &Dataset, row_idx: usize) -> Result<Suggestion, ModelError> {
-        self.suggest(&self.inputs_of_row(dataset, row_idx))
-    }
-
-    /// The model as JSON, for "Export model".
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-
-    /// Checks that a model read from a file (alone or in a workspace) fits
-    /// together, so that using it can neither fail nor hang.
-    pub fn check_parts(&self) -> Result<(), ModelError> {
-        let k = self.pathways.len();
-        let n_cols = self.encoder.n_columns();
-        let misfit = |what: String| {
-            ModelError::Incompatible(format!(
-                "its parts do not fit together ({what}; it may have been edited): export it again from Signpost"
-            ))
-        };
-        if self.forest.n_classes() != k
-            || self.evidence.n_classes() != k
-            || self.fit_learners.len() != k
-            || self.calibrator.maps.len() != k
-            || self.forest.n_features() != n_cols
-            || self.evidence.n_features() != n_cols
-            || self.encoder.column_source.len() != n_cols
-        {
-            return Err(misfit(
-                "the pathways or columns differ between its parts".into(),
-            ));
-        }
-        if self.fit_learners.iter().any(|l| {
-            l.coef.len() != n_cols + 1 || l.mean.len() != n_cols || l.scale.len() != n_cols
-        }) {
-            return Err(misfit(
-                "a pathway-fit model has the wrong number of inputs".into(),
-            ));
-        }
-        self.forest.check_structure().map_err(misfit)
-    }
-
-    /// Reads an exported model, refusing other formats, versions and files
-    /// whose parts do not fit together.
-    pub fn from_json(text: &str) -> Result<TrainedModel, ModelError> {
-        let model: TrainedModel = serde_json::from_str(text)
-            .map_err(|e| ModelError::Incompatible(format!("it is not a Signpost model ({e})")))?;
-        if model.format != FORMAT || model.version != FORMAT_VERSION {
-            return Err(ModelError::Incompatible(format!(
-                "it is {} version {}, this page reads {FORMAT} version {FORMAT_VERSION}",
-                model.format, model.version
-            )));
-        }
-        model.check_parts()?;
-        Ok(model)
-    }
 }
 
 /// A small model trained on demo referrals, for the model's unit tests.

@@ -62,6 +62,8 @@ pub(crate) fn trained_model(
         "yes",
         "--trees",
         trees,
+        "--mode",
+        "allocations",
         "--model",
         &model,
     ]));
@@ -108,10 +110,10 @@ fn train_then_suggest_scores_every_row_with_reasons() {
         "6",
     ]));
     let new = write(&dir, "new.csv", &new);
-    let csv = stdout(&signpost(&["suggest", &model, &new]));
+    let csv = stdout(&signpost(&["suggest", &model, &new, "--reasons"]));
     let mut lines = csv.lines();
     let header = lines.next().unwrap();
-    assert!(header.starts_with("row,id,suggested,confidence,alternative,alternative_score,prediction_set_90,flags,reason_1"));
+    assert!(header.starts_with("row,id,suggested,confidence,alternative,alternative_confidence,prediction_set_90,flags,reason_1"));
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 25);
     assert!(

@@ -100,7 +100,7 @@ fn report_and_suggestion_hang_together() {
         .iter()
         .any(|f| f == "gender" || f == TRUTH_COLUMN));
     // Round trip through JSON, and a tampered file is refused.
-    let text = model.to_json();
+    let text = model.to_json().unwrap();
     let again = TrainedModel::from_json(&text).unwrap();
     assert_eq!(again.pathways, model.pathways);
     assert_eq!(again.report.verdict, model.report.verdict);
@@ -110,7 +110,7 @@ fn report_and_suggestion_hang_together() {
         assert!((a - b).abs() < 1e-9);
     }
     let mut tampered: serde_json::Value = serde_json::from_str(&text).unwrap();
-    tampered["pathways"].as_array_mut().unwrap().pop();
+    tampered["model"]["pathways"].as_array_mut().unwrap().pop();
     assert!(matches!(
         TrainedModel::from_json(&tampered.to_string()),
         Err(ModelError::Incompatible(_))
@@ -124,7 +124,7 @@ fn report_and_suggestion_hang_together() {
 #[test]
 fn an_edited_tree_is_refused_not_followed() {
     let model = trained(1_000);
-    let text = model.to_json();
+    let text = model.to_json().unwrap();
     // Each edit changes the first tree's nodes; the words the refusal names.
     type Edit = fn(&mut Vec<serde_json::Value>);
     let edits: [(&str, Edit); 3] = [
@@ -140,9 +140,13 @@ fn an_edited_tree_is_refused_not_followed() {
         }),
     ];
     for (expected, edit) in edits {
-        let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let envelope: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut value = envelope["model"].clone();
         edit(value["forest"]["trees"][0]["nodes"].as_array_mut().unwrap());
-        let err = TrainedModel::from_json(&value.to_string()).unwrap_err();
+        // Sealed again with a fresh checksum: the parts are still checked.
+        let resealed =
+            signpost::envelope::seal("signpost-model", 2, "model", value.clone()).unwrap();
+        let err = TrainedModel::from_json(&resealed).unwrap_err();
         assert!(err.to_string().contains(expected), "{err}");
 
         // The same model inside a workspace with a fresh checksum.
@@ -222,6 +226,23 @@ fn bad_settings_and_data_are_refused() {
         &data,
         TrainConfig {
             folds: 200,
+            ..TrainConfig::default()
+        },
+        |e| {
+            matches!(
+                e,
+                ModelError::OverLimit {
+                    value: 200,
+                    limit: 20,
+                    ..
+                }
+            )
+        },
+    );
+    check(
+        &demo_data(100),
+        TrainConfig {
+            folds: 20,
             ..TrainConfig::default()
         },
         |e| matches!(e, ModelError::TooFewRows { .. }),

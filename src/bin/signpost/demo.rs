@@ -42,6 +42,9 @@ pub struct ReferralsArgs {
     /// Add the true best pathway column `true_best_pathway` (for evaluation only).
     #[arg(long)]
     pub truth: bool,
+    /// Share of past allocations that went to the true best pathway (0 to 1).
+    #[arg(long, default_value_t = 0.7)]
+    pub correct_share: f64,
 }
 
 pub fn run(args: Args) -> Result<Output, CliError> {
@@ -52,7 +55,16 @@ pub fn run(args: Args) -> Result<Output, CliError> {
                 seed: args.seed,
                 truth: args.truth,
             };
-            Ok(Output::Text(demo::to_csv(&demo::referrals(&options))))
+            if !(0.0..=1.0).contains(&args.correct_share) {
+                return Err(CliError(format!(
+                    "--correct-share is {}: give a share between 0 and 1 (0.7 is the demo's)",
+                    args.correct_share
+                )));
+            }
+            Ok(Output::Text(demo::to_csv(&demo::referrals_with(
+                &options,
+                args.correct_share,
+            ))))
         }
         What::Directory(args) => {
             let directory = signpost::ranker::demo_directory(args.seed);

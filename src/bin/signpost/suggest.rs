@@ -1,7 +1,10 @@
-//! `signpost suggest MODEL.json FILE`: scores a file of referrals with a
-//! saved model and writes CSV on stdout: id, suggested pathway, confidence,
-//! alternative and its score, the 90% set, flags and the top three reasons.
-//! Rows that could not be scored are listed on stderr.
+//! `signpost suggest MODEL.json FILE [--reasons]`: scores a file of
+//! referrals with a saved model and writes CSV on stdout: id, suggested
+//! pathway and its score (named by what it is: `confidence` for successful
+//! allocations, `chance_of_success` for pathway fit), the alternative and its
+//! score, the 90% set, flags and, with `--reasons`, the top three reasons
+//! (which take most of the time on a large file). Rows that could not be
+//! scored are listed on stderr.
 
 use std::path::PathBuf;
 
@@ -19,6 +22,9 @@ pub struct Args {
     /// The sheet of a workbook to read (default: the first).
     #[arg(long)]
     sheet: Option<String>,
+    /// Add the top three reasons for each suggestion (slower).
+    #[arg(long)]
+    reasons: bool,
 }
 
 pub fn run(args: Args) -> Result<Output, CliError> {
@@ -26,7 +32,7 @@ pub fn run(args: Args) -> Result<Output, CliError> {
     let model = TrainedModel::from_json(&model_text)
         .map_err(|err| CliError(format!("{}: {err}", file_name(&args.model))))?;
     let imported = import_file(&args.file, args.sheet)?;
-    let result = score(&model, &imported.dataset, true, &mut |_, _| {})?;
+    let result = score(&model, &imported.dataset, args.reasons, &mut |_, _| {})?;
     for problem in &result.problems {
         eprintln!("signpost: {}", problem.message);
     }

@@ -55,6 +55,65 @@ fn today() -> String {
     today_utc().map_or_else(|_| "1970-01-01".to_string(), |date| date.to_string())
 }
 
+/// Refuses column choices that cannot work, saying what is wrong and how to
+/// fix it: a truth column that is the pathway or outcome column, an
+/// identifier as the pathway, a success value that never occurs.
+fn check_columns(
+    source: &str,
+    dataset: &signpost::import::Dataset,
+    args: &Args,
+) -> Result<(), CliError> {
+    if let Some(truth) = &args.truth {
+        if dataset.column(truth).is_none() {
+            return fail(format!(
+                "{source} has no column called \"{truth}\": check --truth"
+            ));
+        }
+        if truth == &args.pathway || Some(truth) == args.outcome.as_ref() {
+            let what = if truth == &args.pathway {
+                "--pathway"
+            } else {
+                "--outcome"
+            };
+            return fail(format!(
+                "--truth names \"{truth}\", the same column as {what}: the truth column must be a column of its own holding the true best pathway (evaluation only); leave --truth out if the file has none"
+            ));
+        }
+    }
+    if let Some(column) = dataset.column(&args.pathway) {
+        let values: std::collections::BTreeSet<&str> =
+            column.cells.iter().flatten().map(|v| v.trim()).collect();
+        let filled = column.cells.iter().flatten().count();
+        if column.kind == signpost::import::ColumnKind::Identifier
+            || (values.len() > 2 && values.len() * 2 > filled)
+        {
+            return fail(format!(
+                "{source}: column \"{}\" has {} different values among {filled} rows, so it looks like an identifier, not the pathway allocated: give the column that holds the pathway (a few values, each shared by many referrals) with --pathway",
+                args.pathway,
+                values.len()
+            ));
+        }
+    }
+    if let (Some(outcome), Some(success)) = (&args.outcome, &args.success) {
+        if let Some(column) = dataset.column(outcome) {
+            let values: std::collections::BTreeSet<String> = column
+                .cells
+                .iter()
+                .flatten()
+                .map(|v| v.trim().to_lowercase())
+                .collect();
+            if !values.contains(&success.trim().to_lowercase()) {
+                let shown: Vec<&str> = values.iter().take(10).map(String::as_str).collect();
+                return fail(format!(
+                    "{source}: the value \"{success}\" never occurs in column \"{outcome}\", so no referral would count as a success; its values are {}: give the one that means success with --success",
+                    if shown.is_empty() { "all empty".to_string() } else { shown.join(", ") }
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn run(args: Args) -> Result<Output, CliError> {
     let source = file_name(&args.file);
     let mut dataset = import_file(&args.file, None)?.dataset;
@@ -64,13 +123,7 @@ pub fn run(args: Args) -> Result<Output, CliError> {
             args.pathway
         ));
     }
-    if let Some(truth) = &args.truth {
-        if dataset.column(truth).is_none() {
-            return fail(format!(
-                "{source} has no column called \"{truth}\": check --truth"
-            ));
-        }
-    }
+    check_columns(&source, &dataset, &args)?;
     for column in &mut dataset.columns {
         if column.name == args.pathway {
             column.role = Role::Pathway;
@@ -149,6 +202,12 @@ pub fn run(args: Args) -> Result<Output, CliError> {
         "fit_seconds": fit_seconds,
         "chosen_mode": report.chosen_mode,
         "too_close_to_call": report.too_close_to_call,
+        "has_outcomes": report.has_outcomes,
+        "modes_difference": report.modes_difference.as_ref().map(|d| json!({
+            "estimate": d.value,
+            "low": d.lower,
+            "high": d.upper,
+        })),
         "choice": report.choice,
         "observed_success": report.observed_success,
         "modes": Value::Object(modes),
@@ -164,6 +223,8 @@ pub fn run(args: Args) -> Result<Output, CliError> {
         "conformal": {
             "threshold": report.conformal_threshold,
             "coverage_holdout": report.conformal_coverage_holdout,
+            "fit_threshold": model.fit_conformal_threshold,
+            "fit_coverage_holdout": report.fit_conformal_coverage_holdout,
         },
         "weak": report.weak,
         "verdict": report.verdict,
@@ -171,7 +232,7 @@ pub fn run(args: Args) -> Result<Output, CliError> {
         "card": model.card,
     });
     if let Some(path) = &args.model {
-        std::fs::write(path, model.to_json()).map_err(|err| {
+        std::fs::write(path, model.to_json()?).map_err(|err| {
             CliError(format!(
                 "cannot write the model to {}: {err}",
                 path.display()

@@ -1,5 +1,5 @@
 //! Batch: score a file of new referrals in the worker, show a table
-//! (suggestion, confidence, set, flags), list the rows that could not be
+//! (suggestion, its score named by the model's measure, set, flags), list the rows that could not be
 //! scored, and download the results as CSV. Scoring comes first and is quick;
 //! the top three reasons per row are a second step the user asks for, because
 //! exact reasons cost a few milliseconds a row (half a minute for 10,000).
@@ -214,13 +214,13 @@ pub fn BatchScreen() -> Html {
                 <div class="table-wrap" tabindex="0">
                     <table>
                         <caption>{ if r.rows.len() > SHOWN { format!("The first {SHOWN} rows (all are in the download)") } else { "Suggestions".to_string() } }</caption>
-                        <thead><tr><th scope="col">{ "Row" }</th><th scope="col">{ "Id" }</th><th scope="col">{ "Suggested" }</th><th scope="col" class="num">{ "Confidence" }</th>
+                        <thead><tr><th scope="col">{ "Row" }</th><th scope="col">{ "Id" }</th><th scope="col">{ "Suggested" }</th><th scope="col" class="num">{ if r.measure == crate::model::explain::Measure::Success { "Chance of success if referred" } else { "Confidence" } }</th>
                             <th scope="col">{ "90% set" }</th><th scope="col">{ "Flags" }</th>
                             if r.with_reasons { <th scope="col" id="top-reasons">{ "Top reasons" }</th> }
                             <th scope="col">{ "Decision" }</th></tr></thead>
                         <tbody>{ for r.rows.iter().take(SHOWN).map(|row| html! {
                             <tr><td class="num">{ row.row }</td><td>{ row.id.clone().unwrap_or_default() }</td><td>{ &row.suggested }</td>
-                                <td class="num">{ format!("{:.0}%", row.confidence * 100.0) }</td><td>{ row.prediction_set.join(", ") }</td><td>{ row.flags.join("; ") }</td>
+                                <td class="num">{ row.score.map_or_else(|| "little evidence".to_string(), |c| format!("{:.0}%", c * 100.0)) }</td><td>{ row.prediction_set.join(", ") }</td><td>{ row.flags.join("; ") }</td>
                                 if r.with_reasons { <td class="reasons"><ul class="plain">{ for row.reasons.iter().map(|w| html! { <li>{ w }</li> }) }</ul></td> }
                                 <td>{ review_button(row, &review) }</td></tr>
                         }) }</tbody>

@@ -249,11 +249,18 @@ fn Trainer(props: &TrainerProps) -> Html {
             <div class="field-row">
                 <div class="field">
                     <label for="train-mode">{ "Way of learning" }</label>
-                    <select id="train-mode" onchange={on_mode}>
-                        <option value="auto" selected={*mode == Mode::Auto}>{ "Auto: the better of the two, measured" }</option>
-                        <option value="allocations" selected={*mode == Mode::Allocations}>{ "Successful allocations: learn from referrals that worked" }</option>
-                        <option value="fit" selected={*mode == Mode::Fit}>{ "Pathway fit: chance of success per pathway, from all referrals" }</option>
-                    </select>
+                    if props.data.success_rule.is_some() {
+                        <select id="train-mode" onchange={on_mode}>
+                            <option value="auto" selected={*mode == Mode::Auto}>{ "Auto: the better of the two, measured" }</option>
+                            <option value="allocations" selected={*mode == Mode::Allocations}>{ "Successful allocations: learn from referrals that worked" }</option>
+                            <option value="fit" selected={*mode == Mode::Fit}>{ "Pathway fit: chance of success per pathway, from all referrals" }</option>
+                        </select>
+                    } else {
+                        <select id="train-mode" onchange={on_mode} aria-describedby="train-mode-hint">
+                            <option value="allocations" selected={true}>{ "Successful allocations (the seed method)" }</option>
+                        </select>
+                        <small id="train-mode-hint" class="hint">{ "This data has no outcome column, so there is no success to measure: only the seed method applies. Mark an outcome column on the Data screen to compare the two ways." }</small>
+                    }
                 </div>
                 <div class="field">
                     <label for="train-trees">{ "Trees" }</label>
@@ -310,8 +317,9 @@ fn Report(props: &ReportProps) -> Html {
         let model = model.clone();
         let app = app.clone();
         Callback::from(move |_| {
-            if let Err(message) =
-                files::download("signpost-model.json", "application/json", &model.to_json())
+            let written = model.to_json().map_err(|err| err.to_string());
+            if let Err(message) = written
+                .and_then(|text| files::download("signpost-model.json", "application/json", &text))
             {
                 app.dispatch(Action::Notify(Notice::Error(message)));
             }
@@ -372,7 +380,7 @@ fn Report(props: &ReportProps) -> Html {
     let modes = report.modes.iter().map(|mr| html! {
         <tr>
             <th scope="row">{ match mr.mode { Mode::Allocations => "Successful allocations", Mode::Fit => "Pathway fit", Mode::Auto => "Auto" } }</th>
-            <td class="num">{ format!("{} ({}–{})", pct(mr.policy_value.value), pct(mr.policy_value.lower), pct(mr.policy_value.upper)) }</td>
+            <td class="num">{ mr.policy_value.as_ref().map_or_else(|| "–".to_string(), |v| format!("{} ({}–{})", pct(v.value), pct(v.lower), pct(v.upper))) }</td>
             <td class="num">{ pct(mr.cv.balanced_accuracy) }</td>
             <td class="num">{ mr.truth_top1.map(pct).unwrap_or_else(|| "–".into()) }</td>
         </tr>
@@ -392,12 +400,14 @@ fn Report(props: &ReportProps) -> Html {
             <p>{ format!("Figures on referrals the model did not see ({}-fold cross-validation and {} held-out referrals): accuracy {}, balanced accuracy {} (the quality bar is {}), macro F1 {}, log loss {:.3}, Brier score {:.3} (after calibration {:.3}).",
                 model.config.folds, report.n_holdout, pct(m.accuracy), pct(m.balanced_accuracy), pct(report.quality_bar), pct(m.macro_f1), m.log_loss, report.brier_before, report.brier_after) }</p>
             <h3>{ "Which way of learning" }</h3>
-            <p>{ &report.choice }</p>
-            <table>
-                <caption>{ format!("Expected success rate if suggestions were followed (95% interval); today's observed rate is {}", pct(report.observed_success.value)) }</caption>
-                <thead><tr><th scope="col">{ "Way of learning" }</th><th scope="col" class="num">{ "Expected success" }</th><th scope="col" class="num">{ "Balanced accuracy" }</th><th scope="col" class="num">{ "Top pick is the true best" }</th></tr></thead>
-                <tbody>{ for modes }</tbody>
-            </table>
+            <p id="mode-choice">{ &report.choice }</p>
+            if let (Some(observed), Some(d)) = (&report.observed_success, &report.modes_difference) {
+                <table>
+                    <caption>{ format!("Expected success rate if suggestions were followed (95% interval); today's observed rate is {}. Pathway fit minus successful allocations, paired on the same referrals: {:+.1} points ({:+.1} to {:+.1}).", pct(observed.value), d.value * 100.0, d.lower * 100.0, d.upper * 100.0) }</caption>
+                    <thead><tr><th scope="col">{ "Way of learning" }</th><th scope="col" class="num">{ "Expected success" }</th><th scope="col" class="num">{ "Balanced accuracy" }</th><th scope="col" class="num">{ "Top pick is the true best" }</th></tr></thead>
+                    <tbody>{ for modes }</tbody>
+                </table>
+            }
             <HeatMap title="Confusion matrix (cross-validated): rows are the pathway that worked, columns the suggestion"
                 row_title="actual" col_title="suggested" labels={report.pathways.clone()} counts={m.confusion.clone()} />
             <table>

@@ -322,16 +322,20 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
     let model = &props.model;
     let o = &props.outcome;
     let s = &o.suggestion;
-    let confidence = s
-        .probabilities
-        .iter()
-        .find(|(p, _)| *p == s.top)
-        .map_or(0.0, |(_, c)| *c);
-    let alt_score = s
-        .alternative
-        .as_ref()
-        .and_then(|a| s.probabilities.iter().find(|(p, _)| p == a))
-        .map(|(_, c)| *c);
+    // One quantity for the suggestion, the alternative, every bar and the
+    // set: confidence (successful allocations) or the chance of success if
+    // referred (pathway fit).
+    let fit = s.measure == Measure::Success;
+    let shown = |score: Option<f64>| score.map_or_else(|| "little evidence".to_string(), pct);
+    let headline = if fit {
+        format!(
+            "Suggested: {} (chance of success if referred: {})",
+            s.top,
+            shown(s.top_score())
+        )
+    } else {
+        format!("Suggested: {} ({} confidence)", s.top, shown(s.top_score()))
+    };
     let decided = use_state(|| s.top.clone());
     let reason = use_state(String::new);
     let reason_text = use_state(String::new);
@@ -339,18 +343,38 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
     let recorded = use_state(|| None::<u64>);
 
     let score_bars: Vec<Bar> = s
-        .probabilities
+        .scores
         .iter()
-        .map(|(p, c)| Bar {
-            label: p.clone(),
-            value: *c,
-            text: if s.prediction_set.contains(p) {
-                format!("{} (in the 90% set)", pct(*c))
-            } else {
-                pct(*c)
-            },
+        .map(|(p, c)| {
+            let similar = s
+                .chances
+                .iter()
+                .find(|x| &x.pathway == p)
+                .map_or(0.0, |x| x.similar_referrals);
+            let text = match c {
+                Some(c) => pct(*c),
+                None => {
+                    format!("little evidence ({similar:.0} similar referrals): no chance shown")
+                }
+            };
+            Bar {
+                label: p.clone(),
+                value: c.unwrap_or(0.0),
+                text: if s.prediction_set.contains(p) {
+                    format!("{text} (in the 90% set)")
+                } else {
+                    text
+                },
+            }
         })
         .collect();
+    let bars_title = if fit {
+        "Chance of success if referred to each pathway (people like this, from past outcomes)"
+            .to_string()
+    } else {
+        "Confidence for every pathway (calibrated probability that it is the one that works)"
+            .to_string()
+    };
     let reason_bars: Vec<Bar> = o
         .explanation
         .as_ref()
@@ -389,11 +413,7 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let s = &o.suggestion;
-            let confidence = s
-                .probabilities
-                .iter()
-                .find(|(p, _)| *p == s.top)
-                .map_or(0.0, |(_, c)| *c);
+            let confidence = s.top_score().unwrap_or(0.0);
             let time: String = js_sys::Date::new_0().to_iso_string().into();
             let followed = *decided == s.top;
             let mut rec = DecisionRecord {
@@ -445,33 +465,30 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
 
     html! {
         <section aria-labelledby="suggestion-title" class="suggestion">
-            <h2 id="suggestion-title">{ format!("Suggested: {} ({} confidence)", s.top, pct(confidence)) }</h2>
+            <h2 id="suggestion-title">{ headline }</h2>
             if let Some(id) = &o.referral { <p>{ format!("Referral: {id}") }</p> }
             if let Some(alt) = &s.alternative {
-                <p id="alternative">{ format!("Alternative: {alt}{}", alt_score.map(|c| format!(" ({})", pct(c))).unwrap_or_default()) }</p>
+                <p id="alternative">{ if fit {
+                    format!("Alternative: {alt} (chance of success if referred: {})", shown(s.alternative_score()))
+                } else {
+                    format!("Alternative: {alt} ({} confidence)", shown(s.alternative_score()))
+                } }</p>
             }
-            <p id="prediction-set">{ if s.prediction_set.len() == 1 {
-                format!("90% prediction set: {} alone.", s.prediction_set[0])
-            } else {
-                format!("90% prediction set: one of {}.", s.prediction_set.join(", "))
+            <p id="prediction-set">{ match (fit, s.prediction_set.len() == 1) {
+                (false, true) => format!("90% prediction set: {} alone.", s.prediction_set[0]),
+                (false, false) => format!("90% prediction set: one of {}.", s.prediction_set.join(", ")),
+                (true, true) => format!("90% set: {} alone (no other pathway's chance of success is close enough; sets like this held the pathway that worked for 90% of past successful referrals).", s.prediction_set[0]),
+                (true, false) => format!("90% set: {} (their chances of success are close to the top one's; sets like this held the pathway that worked for 90% of past successful referrals).", s.prediction_set.join(", ")),
             } }</p>
             <ul class="flags">
-                if s.low_confidence { <li><span class="tag warn">{ "Low confidence" }</span>{ "The model is not sure: more than one pathway is plausible. Weigh the alternatives." }</li> }
+                if s.low_confidence && !fit { <li><span class="tag warn">{ "Low confidence" }</span>{ "The model is not sure: more than one pathway is plausible. Weigh the alternatives." }</li> }
+                if s.low_confidence && fit { <li><span class="tag warn">{ "Close call" }</span>{ "More than one pathway has a chance of success close to the top one. Weigh the alternatives." }</li> }
                 if s.unlike_training { <li><span class="tag warn">{ "Unlike the training data" }</span>{
                     format!("Values the model has not seen: {}.", s.flags.unseen.iter().chain(&s.flags.out_of_range).map(|(f, v)| format!("{f} = {v}")).collect::<Vec<_>>().join(", ")) }</li> }
                 if !s.flags.imputed.is_empty() { <li><span class="tag warn">{ "Filled in" }</span>{ format!("Not known, so filled with a typical value: {}.", s.flags.imputed.join(", ")) }</li> }
                 if s.weak_model { <li><span class="tag bad">{ "Weak model" }</span>{ "This model is below the quality bar." }</li> }
             </ul>
-            if s.mode == Mode::Fit {
-                <table>
-                    <caption>{ "Chance of success on each pathway for people like this" }</caption>
-                    <thead><tr><th scope="col">{ "Pathway" }</th><th scope="col" class="num">{ "Chance of success" }</th></tr></thead>
-                    <tbody>{ for s.chances.iter().map(|c| html! {
-                        <tr><th scope="row">{ &c.pathway }</th><td class="num">{ match c.chance { Some(x) => pct(x), None => "little evidence".to_string() } }</td></tr>
-                    }) }</tbody>
-                </table>
-            }
-            <Bars title="Score for every pathway (calibrated probability that it is the one that works)" bars={score_bars} />
+            <Bars title={bars_title} bars={score_bars} />
             if let Some(e) = &o.explanation {
                 <h3>{ "Why" }</h3>
                 <ol id="reasons">
