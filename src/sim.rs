@@ -93,7 +93,7 @@ pub struct RunConfig {
 /// People one run may bring in over all its replications.
 pub const MAX_PEOPLE: f64 = 10_000_000.0;
 /// Events one run may handle over all its replications.
-pub const MAX_EVENTS: u64 = 100_000_000;
+pub const MAX_EVENTS: u64 = 50_000_000;
 
 fn default_max_events() -> u64 {
     MAX_EVENTS

@@ -257,6 +257,11 @@ fn two_step() -> Scenario {
 fn check_refused(edit: fn(&mut Scenario), want: &str) {
     let mut scenario = two_step();
     edit(&mut scenario);
+    assert_refused(&scenario, want);
+}
+
+/// The check refuses `scenario` with a message holding `want`.
+pub fn assert_refused(scenario: &Scenario, want: &str) {
     match scenario.check() {
         Err(SimError::Invalid(message)) => {
             assert!(message.contains(want), "{message:?} lacks {want:?}")

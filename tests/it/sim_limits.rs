@@ -9,6 +9,8 @@ use signpost::sim::{
     SimError, SimReport, EXIT,
 };
 
+use crate::sim::assert_refused;
+
 fn quiet() -> impl FnMut(usize, usize) -> bool {
     |_, _| true
 }
@@ -178,10 +180,7 @@ fn looping(stay: Dist, p_back: f64) -> Scenario {
 }
 
 fn refused(scenario: Scenario, want: &str) {
-    match scenario.check() {
-        Err(SimError::Invalid(m)) => assert!(m.contains(want), "{m:?} lacks {want:?}"),
-        other => panic!("expected a refusal with {want:?}, got {other:?}"),
-    }
+    assert_refused(&scenario, want);
 }
 
 #[test]

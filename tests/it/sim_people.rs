@@ -4,8 +4,10 @@
 
 use signpost::sim::{
     mmc_scenario, n_months, replicate, simulate, survival, Dist, Move, MoveModel, Resident,
-    RunConfig, Scenario, Service, SimError, StateMoves, EXIT,
+    RunConfig, Scenario, Service, StateMoves, EXIT,
 };
+
+use crate::sim::assert_refused;
 
 /// A link made before residents, move models and gamma stays existed.
 const OLD_LINK: &str = "s1.eyJuYW1lIjoiT2xkIGxpbmsiLCJ3ZWVrcyI6MTAwLjAsIndhcm11cCI6MTAuMCwic2VydmljZXMiOlt7Im5hbWUiOiJTdGF0aW9uIiwicGxhY2VzIjoyLCJzdGF5Ijp7ImQiOiJleHAiLCJtZWFuIjoxLjB9LCJuZXh0IjpbeyJ0byI6ImV4aXQiLCJwIjoxLjB9XX1dLCJncm91cHMiOlt7Im5hbWUiOiJFdmVyeW9uZSIsInJhdGUiOjEuMCwibWl4IjpbeyJ0byI6IlN0YXRpb24iLCJwIjoxLjB9XX1dLCJ0cmlhZ2UiOnsiYWNjdXJhY3kiOjEuMCwiZGVsYXkiOjAuMH19.5c5310cc";
@@ -89,12 +91,7 @@ fn new_fields_round_trip_through_json_and_links() {
 fn refused(edit: fn(&mut Scenario), want: &str) {
     let mut s = with_people();
     edit(&mut s);
-    match s.check() {
-        Err(SimError::Invalid(message)) => {
-            assert!(message.contains(want), "{message:?} lacks {want:?}")
-        }
-        other => panic!("expected a refusal mentioning {want:?}, got {other:?}"),
-    }
+    assert_refused(&s, want);
 }
 
 fn model(s: &mut Scenario) -> &mut StateMoves {
