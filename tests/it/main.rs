@@ -11,3 +11,5 @@ mod model_file;
 mod ranker;
 mod segment;
 mod sim;
+mod sim_limits;
+mod sim_people;

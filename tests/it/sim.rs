@@ -257,6 +257,11 @@ fn two_step() -> Scenario {
 fn check_refused(edit: fn(&mut Scenario), want: &str) {
     let mut scenario = two_step();
     edit(&mut scenario);
+    assert_refused(&scenario, want);
+}
+
+/// The check refuses `scenario` with a message holding `want`.
+pub fn assert_refused(scenario: &Scenario, want: &str) {
     match scenario.check() {
         Err(SimError::Invalid(message)) => {
             assert!(message.contains(want), "{message:?} lacks {want:?}")
@@ -403,6 +408,7 @@ fn scenario_json_uses_short_readable_names() {
         risk: vec![],
         need: vec![],
         next: vec![],
+        attributes: vec![],
     };
     let json = serde_json::to_string(&group).unwrap();
     assert_eq!(json, r#"{"name":"g","rate":1.0,"mix":[]}"#);

@@ -55,7 +55,7 @@ fn set_mean(dist: &mut Dist, mean: f64) {
     let ratio = if old > 0.0 { mean / old } else { 1.0 };
     match dist {
         Dist::Exp { mean: m } => *m = mean,
-        Dist::Lognormal { mean: m, sd } => {
+        Dist::Lognormal { mean: m, sd } | Dist::Gamma { mean: m, sd } => {
             *m = mean;
             *sd *= ratio;
         }
@@ -68,6 +68,7 @@ fn dist_kind(dist: &Dist) -> &'static str {
     match dist {
         Dist::Exp { .. } => "varies a lot (exponential)",
         Dist::Lognormal { .. } => "varies, long tail (lognormal)",
+        Dist::Gamma { .. } => "varies, skewed (gamma)",
         Dist::Fixed { .. } => "always the same",
         Dist::Empirical { .. } => "drawn from observed stays",
     }
@@ -86,6 +87,15 @@ fn num(v: f64) -> String {
 /// "2.31 (1.90 to 2.75)".
 fn est(e: &Estimate) -> String {
     format!("{} ({} to {})", num(e.mean), num(e.lo), num(e.hi))
+}
+
+/// A wait that counts people still queued at the end is a lower bound.
+fn wait(e: &Estimate, s: &crate::sim::ServiceSummary) -> String {
+    if s.still_waiting.mean > 0.0 {
+        format!("at least {}", est(e))
+    } else {
+        est(e)
+    }
 }
 
 fn pct(e: &Estimate) -> String {
@@ -361,6 +371,11 @@ pub fn SimulatorScreen() -> Html {
     });
 
     // The editable table of services (typed values).
+    let covered = |name: &str| {
+        w.move_model
+            .as_ref()
+            .is_some_and(|m| m.states.iter().any(|st| st.from == name))
+    };
     let service_rows = w.services.iter().enumerate().map(|(si, service)| {
         let places_id = format!("sim-table-places-{si}");
         let stay_id = format!("sim-table-stay-{si}");
@@ -382,7 +397,7 @@ pub fn SimulatorScreen() -> Html {
                 <td><label class="visually-hidden" for={stay_id.clone()}>{ format!("{}: mean stay in weeks", service.name) }</label>
                     <input id={stay_id} type="number" min="0" step="0.1" class="num" value={num(service.stay.mean())} onchange={on_change(edit_stay)} /></td>
                 <td>{ dist_kind(&service.stay) }</td>
-                <td>{ if service.next.is_empty() { "leave".to_string() } else {
+                <td>{ if covered(&service.name) { "drawn from the learned model of moves".to_string() } else if service.next.is_empty() { "leave".to_string() } else {
                     service.next.iter().map(|m| format!("{} {:.0}%", m.to, m.p * 100.0)).collect::<Vec<_>>().join(", ") } }</td>
             </tr>
         }
@@ -493,8 +508,9 @@ fn results_view(
         html! {
             <tr>
                 <th scope="row">{ &ws.name }</th>
-                <td class="num">{ cell(&|s| est(&s.mean_wait)) }</td><td class="num">{ est(&ws.mean_wait) }</td>
-                <td class="num">{ cell(&|s| est(&s.p90_wait)) }</td><td class="num">{ est(&ws.p90_wait) }</td>
+                <td class="num">{ cell(&|s| wait(&s.mean_wait, s)) }</td><td class="num">{ wait(&ws.mean_wait, ws) }</td>
+                <td class="num">{ cell(&|s| wait(&s.p90_wait, s)) }</td><td class="num">{ wait(&ws.p90_wait, ws) }</td>
+                <td class="num">{ cell(&|s| est(&s.queue_at_end)) }</td><td class="num">{ est(&ws.queue_at_end) }</td>
                 <td class="num">{ cell(&|s| pct(&s.utilisation)) }</td><td class="num">{ pct(&ws.utilisation) }</td>
                 <td class="num">{ cell(&|s| est(&s.throughput_per_week)) }</td><td class="num">{ est(&ws.throughput_per_week) }</td>
                 <td class="num">{ cell(&|s| est(&s.blocked_days_per_year)) }</td><td class="num">{ est(&ws.blocked_days_per_year) }</td>
@@ -534,6 +550,25 @@ fn results_view(
                 ]} />
         }
     });
+    // Queues that grow without limit, said first and in words.
+    let unstable: Vec<String> = [(w, "What-if"), (b, "Baseline")]
+        .into_iter()
+        .flat_map(|(r, which)| {
+            r.services
+                .iter()
+                .filter_map(move |s| s.unstable.as_ref().map(|u| format!("{which}: {u}.")))
+        })
+        .collect();
+    let unstable = if unstable.is_empty() {
+        html! {}
+    } else {
+        html! {
+            <div id="sim-unstable">
+                { for unstable.iter().map(|u| html! { <p class="banner warn"><span class="tag warn">{ "Unstable" }</span>{ u }</p> }) }
+                <p class="hint">{ "An unstable queue has no typical wait: it gets longer the longer the run, so its waits are only how long people had waited when the run ended." }</p>
+            </div>
+        }
+    };
     let bottlenecks = |r: &SimReport, id: &str, which: &str| {
         if r.bottlenecks.is_empty() {
             html! { <p id={format!("{id}-none")}>{ format!("No bottleneck in the {which}: no service is nearly always full.") }</p> }
@@ -544,7 +579,8 @@ fn results_view(
     html! {
         <div id="sim-results" aria-labelledby="sim-results-title" role="region">
             <h2 id="sim-results-title">{ "Results: baseline and what-if" }</h2>
-            <p class="hint">{ format!("Waits are in weeks. Each figure is the mean of {} runs with its 95% interval in brackets.", w.replications) }</p>
+            <p class="hint">{ format!("Waits are in weeks. Each figure is the mean of {} runs with its 95% interval in brackets. People still queued when a run ends count with the time they had waited so far, so where anyone was, the wait is \"at least\" the figure shown.", w.replications) }</p>
+            { unstable }
             <h3 id="sim-bottlenecks-title">{ "Bottlenecks" }</h3>
             <h4>{ "What-if" }</h4>
             { bottlenecks(w, "bottlenecks-whatif", "what-if") }
@@ -557,10 +593,11 @@ fn results_view(
                         <tr><th scope="col" rowspan="2">{ "Service" }</th>
                             <th scope="colgroup" colspan="2">{ "Mean wait (weeks)" }</th>
                             <th scope="colgroup" colspan="2">{ "90th percentile wait (weeks): 9 in 10 wait less" }</th>
+                            <th scope="colgroup" colspan="2">{ "Still queued when the run ends (people)" }</th>
                             <th scope="colgroup" colspan="2">{ "Utilisation: share of places taken" }</th>
                             <th scope="colgroup" colspan="2">{ "Throughput (people leaving per week)" }</th>
                             <th scope="colgroup" colspan="2">{ "Blocked days a year (people ready to move on but waiting here)" }</th></tr>
-                        <tr>{ for (0..5).map(|_| html! { <><th scope="col">{ "Baseline" }</th><th scope="col">{ "What-if" }</th></> }) }</tr>
+                        <tr>{ for (0..6).map(|_| html! { <><th scope="col">{ "Baseline" }</th><th scope="col">{ "What-if" }</th></> }) }</tr>
                     </thead>
                     <tbody>{ for rows }</tbody>
                 </table>
