@@ -6,6 +6,7 @@
 
 pub mod decisions;
 pub mod demo;
+pub mod flows;
 pub mod import;
 pub mod jobs;
 pub mod model;
