@@ -122,6 +122,7 @@ pub fn demo_scenario() -> Scenario {
         risk: risk.to_vec(),
         need: vec![0.5, 0.3, 0.2],
         next: Vec::new(),
+        attributes: Vec::new(),
     };
     let mut older = group(
         "Older people",
@@ -163,5 +164,7 @@ pub fn demo_scenario() -> Scenario {
             accuracy: 0.8,
             delay: 4.0,
         },
+        initial: Vec::new(),
+        move_model: None,
     }
 }

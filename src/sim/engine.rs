@@ -8,10 +8,20 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::people::CheckedMoves;
 use super::queue::EventQueue;
 use super::sample;
 use super::scenario::{CheckedScenario, QueueRule, Target};
+use super::tail;
 use super::SimError;
+
+/// Weeks in an average calendar month (365.25 / 12 days), the width of the
+/// monthly occupancy figures.
+pub const MONTH_WEEKS: f64 = 365.25 / 12.0 / 7.0;
+/// Most months of monthly occupancy kept (100 years).
+const MAX_MONTHS: usize = 1200;
+/// Events one replication may handle when run alone (`replicate`).
+pub const REPLICATION_EVENTS: u64 = 50_000_000;
 
 /// Risk levels a queue can order by (low, medium, high).
 const RISK_LEVELS: usize = 3;
@@ -26,6 +36,9 @@ pub struct Replication {
     pub exits: u64,
     /// People still inside (queued or in a place) at the end.
     pub inside_at_end: u64,
+    /// People already inside at time 0 (the scenario's `initial`).
+    #[serde(default)]
+    pub residents: u64,
     /// Events handled.
     pub events: u64,
     pub arrivals_measured: u64,
@@ -55,8 +68,22 @@ pub struct ServiceRun {
     pub admissions: u64,
     pub completions: u64,
     pub queue_joins: u64,
-    /// Waits (weeks) of people who joined the queue after the warm-up.
+    /// Waits (weeks) of people who joined the queue after the warm-up,
+    /// including the waits of those still queued at the end (censored: they
+    /// have waited at least this long).
     pub waits: Vec<f64>,
+    /// How many of `waits` were still running at the end.
+    #[serde(default)]
+    pub censored: u64,
+    /// People in the queue when counting began (end of the warm-up) and at
+    /// the end of the run.
+    #[serde(default)]
+    pub queue_at_start: u64,
+    #[serde(default)]
+    pub queue_at_end: u64,
+    /// Mean occupancy in each calendar month from time 0 (`MONTH_WEEKS`).
+    #[serde(default)]
+    pub month_occupied: Vec<f64>,
     /// `blocked_for[j]`: people who kept a place here while waiting for service `j`.
     pub blocked_for: Vec<u64>,
     /// Mean occupancy and queue in each bin.
@@ -70,7 +97,19 @@ enum Event {
     EndStay(u32),
     Detect(u32),
     Tick,
+    MonthEnds,
     WarmupEnds,
+}
+
+/// Where a person's attributes come from.
+#[derive(Clone, Copy, Default)]
+enum Attrs {
+    #[default]
+    None,
+    /// Row of their group's pool.
+    Pool(u32, u32),
+    /// Their own, from the scenario's `initial`.
+    Own(u32),
 }
 
 #[derive(Clone, Default)]
@@ -89,6 +128,11 @@ struct Agent {
     /// The queue waited in, if any.
     queued: Option<usize>,
     joined: f64,
+    /// When they took their current place (before time 0 for residents).
+    since: f64,
+    /// Weeks already spent in the service they wait for (residents only).
+    elapsed: f64,
+    attrs: Attrs,
     /// Bumped whenever a queue entry of this agent goes stale.
     token: u32,
 }
@@ -103,6 +147,7 @@ struct Station {
     last: f64,
     bin_occ: f64,
     bin_queue: f64,
+    month_occ: f64,
     run: ServiceRun,
 }
 
@@ -120,15 +165,32 @@ struct World<'a> {
     out: Replication,
     /// Peak of each group's weekly profile (for thinning).
     peaks: Vec<f64>,
+    /// Events this replication may handle.
+    budget: u64,
+    /// Its number, counted from 1 (for messages).
+    replication: usize,
+    /// Scratch for the move model's probabilities.
+    scores: Vec<f64>,
 }
 
 /// Runs replication `rep_idx` of a checked scenario with `seed`. Each
 /// replication has its own ChaCha stream, so replications are independent and
-/// any one can be rerun alone.
+/// any one can be rerun alone. At most `REPLICATION_EVENTS` events.
 pub fn replicate(
     checked: &CheckedScenario,
     seed: u64,
     rep_idx: u64,
+) -> Result<Replication, SimError> {
+    replicate_within(checked, seed, rep_idx, REPLICATION_EVENTS)
+}
+
+/// `replicate` with an event budget: a run that needs more than `max_events`
+/// events stops with `SimError::Budget`.
+pub fn replicate_within(
+    checked: &CheckedScenario,
+    seed: u64,
+    rep_idx: u64,
+    max_events: u64,
 ) -> Result<Replication, SimError> {
     let scenario = &checked.scenario;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -136,6 +198,7 @@ pub fn replicate(
     let n = scenario.services.len();
     let bin_weeks = bin_width(scenario.weeks);
     let n_bins = (scenario.weeks / bin_weeks).ceil().max(1.0) as usize;
+    let n_months = n_months(scenario.weeks);
     let stations = scenario
         .services
         .iter()
@@ -149,6 +212,7 @@ pub fn replicate(
             last: 0.0,
             bin_occ: 0.0,
             bin_queue: 0.0,
+            month_occ: 0.0,
             run: ServiceRun {
                 occupied: 0.0,
                 queued: 0.0,
@@ -158,6 +222,10 @@ pub fn replicate(
                 completions: 0,
                 queue_joins: 0,
                 waits: Vec::new(),
+                censored: 0,
+                queue_at_start: 0,
+                queue_at_end: 0,
+                month_occupied: Vec::with_capacity(n_months),
                 blocked_for: vec![0; n],
                 bin_occupied: Vec::with_capacity(n_bins),
                 bin_queued: Vec::with_capacity(n_bins),
@@ -190,6 +258,7 @@ pub fn replicate(
             arrivals: 0,
             exits: 0,
             inside_at_end: 0,
+            residents: 0,
             events: 0,
             arrivals_measured: 0,
             exits_measured: 0,
@@ -201,12 +270,21 @@ pub fn replicate(
             bin_arrivals: vec![0.0; n_bins],
         },
         peaks,
+        budget: max_events,
+        replication: rep_idx as usize + 1,
+        scores: Vec::new(),
     };
-    world.run(n_bins)?;
+    world.run(n_bins, n_months)?;
+    world.censor(scenario.weeks);
     let mut out = world.out;
     out.inside_at_end = world.inside;
     out.services = world.stations.into_iter().map(|s| s.run).collect();
     Ok(out)
+}
+
+/// Months of monthly occupancy a run of `weeks` keeps.
+pub fn n_months(weeks: f64) -> usize {
+    ((weeks / MONTH_WEEKS).ceil().max(1.0) as usize).min(MAX_MONTHS)
 }
 
 /// Series bins: one week, or wider so a long run keeps at most ~1040 bins.
@@ -215,15 +293,25 @@ pub fn bin_width(weeks: f64) -> f64 {
 }
 
 impl World<'_> {
-    fn run(&mut self, n_bins: usize) -> Result<(), SimError> {
+    fn run(&mut self, n_bins: usize, n_months: usize) -> Result<(), SimError> {
         let end = self.checked.scenario.weeks;
         let bin_weeks = self.out.bin_weeks;
         for bin in 1..=n_bins {
             let t = (bin as f64 * bin_weeks).min(end);
             self.events.schedule(t, Event::Tick)?;
         }
+        for month in 1..=n_months {
+            let t = (month as f64 * MONTH_WEEKS).min(end);
+            self.events.schedule(t, Event::MonthEnds)?;
+        }
         if self.warmup > 0.0 {
             self.events.schedule(self.warmup, Event::WarmupEnds)?;
+        }
+        self.place_residents()?;
+        if self.measuring {
+            for st in &mut self.stations {
+                st.run.queue_at_start = st.queue_len;
+            }
         }
         for g in 0..self.checked.rates.len() {
             self.schedule_arrival(g)?;
@@ -236,6 +324,13 @@ impl World<'_> {
                 break;
             };
             self.out.events += 1;
+            if self.out.events > self.budget {
+                return Err(SimError::Budget {
+                    events: self.budget,
+                    week: now,
+                    replication: self.replication,
+                });
+            }
             match event {
                 Event::Arrive(g) => {
                     if self.accept_arrival(g, now) {
@@ -246,9 +341,12 @@ impl World<'_> {
                 Event::EndStay(a) => self.end_stay(a as usize, now)?,
                 Event::Detect(a) => self.detect(a as usize, now)?,
                 Event::Tick => self.tick(now),
+                Event::MonthEnds => self.month_ends(now),
                 Event::WarmupEnds => {
                     for s in 0..self.stations.len() {
                         self.touch(s, now);
+                        let st = &mut self.stations[s];
+                        st.run.queue_at_start = st.queue_len;
                     }
                     self.measuring = true;
                 }
@@ -297,6 +395,12 @@ impl World<'_> {
             first = others[i];
             wrong = true;
         }
+        let pool = c.scenario.groups[g].attributes.len();
+        let attrs = if pool > 0 {
+            Attrs::Pool(g as u32, crate::rng::index(&mut self.rng, pool) as u32)
+        } else {
+            Attrs::None
+        };
         let agent = Agent {
             group: g,
             risk,
@@ -304,19 +408,10 @@ impl World<'_> {
             right,
             wrong,
             arrived: now,
+            attrs,
             ..Agent::default()
         };
-        let a = match self.free.pop() {
-            Some(a) => {
-                let token = self.agents[a as usize].token.wrapping_add(1);
-                self.agents[a as usize] = Agent { token, ..agent };
-                a
-            }
-            None => {
-                self.agents.push(agent);
-                (self.agents.len() - 1) as u32
-            }
-        };
+        let a = self.new_agent(agent);
         self.inside += 1;
         self.out.arrivals += 1;
         if self.measuring {
@@ -332,6 +427,92 @@ impl World<'_> {
         Ok(())
     }
 
+    /// Takes a free slot (or a new one) for `agent`.
+    fn new_agent(&mut self, agent: Agent) -> u32 {
+        match self.free.pop() {
+            Some(a) => {
+                let token = self.agents[a as usize].token.wrapping_add(1);
+                self.agents[a as usize] = Agent { token, ..agent };
+                a
+            }
+            None => {
+                self.agents.push(agent);
+                (self.agents.len() - 1) as u32
+            }
+        }
+    }
+
+    /// The people present at time 0: each takes a place in their service
+    /// (in the scenario's order) or, when it is full, joins its queue; their
+    /// remaining stay is drawn conditioned on the weeks already spent.
+    fn place_residents(&mut self) -> Result<(), SimError> {
+        let c = self.checked;
+        for (i, &(s, g)) in c.residents.iter().enumerate() {
+            let r = &c.scenario.initial[i];
+            let attrs = if !r.attributes.is_empty() {
+                Attrs::Own(i as u32)
+            } else {
+                let pool = c.scenario.groups[g].attributes.len();
+                if pool > 0 {
+                    Attrs::Pool(g as u32, crate::rng::index(&mut self.rng, pool) as u32)
+                } else {
+                    Attrs::None
+                }
+            };
+            let agent = Agent {
+                group: g,
+                right: s,
+                elapsed: r.elapsed,
+                attrs,
+                ..Agent::default()
+            };
+            let a = self.new_agent(agent) as usize;
+            self.inside += 1;
+            self.out.residents += 1;
+            let st = &mut self.stations[s];
+            if st.occupied < st.places {
+                st.occupied += 1;
+                self.start_stay(a, s, 0.0)?;
+            } else {
+                self.join(a, s, 0.0);
+            }
+        }
+        Ok(())
+    }
+
+    /// Draws the stay of person `a` who took a place in `s` at `now` (the
+    /// rest of it for someone already there) and schedules its end.
+    fn start_stay(&mut self, a: usize, s: usize, now: f64) -> Result<(), SimError> {
+        let dist = &self.checked.scenario.services[s].stay;
+        let elapsed = std::mem::take(&mut self.agents[a].elapsed);
+        self.agents[a].at = Some(s);
+        self.agents[a].since = now - elapsed;
+        let stay = if elapsed > 0.0 {
+            tail::remaining(&mut self.rng, dist, elapsed)
+        } else {
+            sample::stay(&mut self.rng, dist)
+        };
+        self.events.schedule(now + stay, Event::EndStay(a as u32))
+    }
+
+    /// The people still queued at the end have waited at least until now:
+    /// their waits count, marked as censored.
+    fn censor(&mut self, end: f64) {
+        let warmup = self.warmup;
+        for st in &mut self.stations {
+            st.run.queue_at_end = st.queue_len;
+            for level in &st.queue {
+                for &(a, token) in level {
+                    let agent = &self.agents[a as usize];
+                    if agent.token == token && agent.joined >= warmup {
+                        st.run.waits.push(end - agent.joined);
+                        st.run.censored += 1;
+                    }
+                }
+            }
+        }
+    }
+
     /// Adds the time since the last change to the integrals of service `s`.
     fn touch(&mut self, s: usize, now: f64) {
         let st = &mut self.stations[s];
@@ -341,6 +522,7 @@ impl World<'_> {
             let queue = st.queue_len as f64;
             st.bin_occ += occ * dt;
             st.bin_queue += queue * dt;
+            st.month_occ += occ * dt;
             if self.measuring {
                 st.run.occupied += occ * dt;
                 st.run.queued += queue * dt;
@@ -364,6 +546,17 @@ impl World<'_> {
             st.run.bin_queued.push(st.bin_queue / width);
             st.bin_occ = 0.0;
             st.bin_queue = 0.0;
+        }
+    }
+
+    fn month_ends(&mut self, now: f64) {
+        for s in 0..self.stations.len() {
+            self.touch(s, now);
+            let st = &mut self.stations[s];
+            let start = st.run.month_occupied.len() as f64 * MONTH_WEEKS;
+            let width = (now - start).max(f64::MIN_POSITIVE);
+            st.run.month_occupied.push(st.month_occ / width);
+            st.month_occ = 0.0;
         }
     }
 
@@ -419,6 +612,7 @@ impl World<'_> {
         let (joined, old, wrong) = (agent.joined, agent.at, agent.wrong);
         agent.queued = None;
         agent.at = Some(s);
+        agent.since = now;
         let st = &mut self.stations[s];
         st.queue_len -= 1;
         st.occupied += 1;
@@ -437,8 +631,7 @@ impl World<'_> {
         }
         // A misallocated person stays until found out (the Detect event).
         if !wrong {
-            let stay = sample::stay(&mut self.rng, &self.checked.scenario.services[s].stay);
-            self.events.schedule(now + stay, Event::EndStay(a as u32))?;
+            self.start_stay(a, s, now)?;
         }
         Ok(())
     }
@@ -451,8 +644,7 @@ impl World<'_> {
         if self.measuring {
             self.stations[s].run.completions += 1;
         }
-        let table = &self.checked.moves[g][s];
-        let to = table[sample::choose_pair(&mut self.rng, table)].1;
+        let to = self.next_move(a, g, s, now);
         match to {
             Target::Exit => {
                 self.release(s, now);
@@ -471,6 +663,37 @@ impl World<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Where person `a` of group `g` goes after a stay in `s`: from the move
+    /// model when it covers `s`, else from the group's or service's table.
+    fn next_move(&mut self, a: usize, g: usize, s: usize, now: f64) -> Target {
+        let c = self.checked;
+        if let Some(model) = c
+            .move_model
+            .as_ref()
+            .and_then(|m| m.by_service.get(s))
+            .and_then(Option::as_ref)
+        {
+            let (targets, weights) = (&model.targets, &model.weights);
+            let attributes: &[f64] = match self.agents[a].attrs {
+                Attrs::None => &[],
+                Attrs::Pool(g, row) => &c.scenario.groups[g as usize].attributes[row as usize],
+                Attrs::Own(i) => &c.scenario.initial[i as usize].attributes,
+            };
+            let weeks = now - self.agents[a].since;
+            CheckedMoves::probabilities(weights, attributes, weeks, &mut self.scores);
+            let mut u = self.rng.gen::<f64>();
+            for (k, p) in self.scores.iter().enumerate() {
+                if u < *p {
+                    return targets[k];
+                }
+                u -= p;
+            }
+            return targets[targets.len() - 1];
+        }
+        let table = &c.moves[g][s];
+        table[sample::choose_pair(&mut self.rng, table)].1
     }
 
     fn detect(&mut self, a: usize, now: f64) -> Result<(), SimError> {

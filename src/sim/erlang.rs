@@ -20,7 +20,8 @@ pub struct ErlangC {
     pub mean_in_system: f64,
 }
 
-fn check_mmc(lambda: f64, mu: f64, c: u32) -> Result<(), SimError> {
+/// Arrival and service rates must be positive and there must be a server.
+fn check_rates(lambda: f64, mu: f64, c: u32) -> Result<(), SimError> {
     if !(lambda.is_finite() && lambda > 0.0 && mu.is_finite() && mu > 0.0) {
         return Err(SimError::Invalid(format!(
             "arrival rate {lambda} and service rate {mu}: give two positive numbers"
@@ -31,6 +32,11 @@ fn check_mmc(lambda: f64, mu: f64, c: u32) -> Result<(), SimError> {
             "the station has 0 servers; give at least 1".into(),
         ));
     }
+    Ok(())
+}
+
+fn check_mmc(lambda: f64, mu: f64, c: u32) -> Result<(), SimError> {
+    check_rates(lambda, mu, c)?;
     if lambda >= f64::from(c) * mu {
         return Err(SimError::Invalid(format!(
             "arrivals ({lambda}) reach or pass what {c} servers can serve ({}): the queue would \
@@ -93,11 +99,14 @@ pub fn mmc_scenario(lambda: f64, mu: f64, c: u32, weeks: f64, warmup: f64) -> Sc
             risk: Vec::new(),
             need: Vec::new(),
             next: Vec::new(),
+            attributes: Vec::new(),
         }],
         triage: Triage {
             accuracy: 1.0,
             delay: 0.0,
         },
+        initial: Vec::new(),
+        move_model: None,
     }
 }
 
@@ -115,7 +124,16 @@ pub struct MmcReport {
     pub p_wait: Estimate,
     pub utilisation: Estimate,
     pub mean_in_system: Estimate,
-    pub exact: ErlangC,
+    /// People in the queue at the end of the run.
+    pub queue_at_end: Estimate,
+    /// People still waiting at the end, whose waits so far are in `mean_wait`.
+    pub still_waiting: Estimate,
+    /// Erlang C, when the station is stable (load below 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact: Option<ErlangC>,
+    /// Set when the load is 1 or more: no steady state exists, the queue grows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unstable: Option<String>,
 }
 
 /// Simulates the M/M/c station and puts the exact values beside it.
@@ -128,7 +146,9 @@ pub fn simulate_mmc(
     config: &RunConfig,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<MmcReport, SimError> {
-    let exact = erlang_c(lambda, mu, c)?;
+    check_rates(lambda, mu, c)?;
+    let capacity = f64::from(c) * mu;
+    let exact = erlang_c(lambda, mu, c).ok();
     let checked = mmc_scenario(lambda, mu, c, weeks, warmup).check()?;
     let report = simulate(&checked, config, progress)?;
     let station = report.services.first().ok_or_else(|| {
@@ -146,8 +166,30 @@ pub fn simulate_mmc(
         p_wait: station.p_wait,
         utilisation: station.utilisation,
         mean_in_system: station.mean_in_system,
+        queue_at_end: station.queue_at_end,
+        still_waiting: station.still_waiting,
+        unstable: exact.is_none().then(|| mmc_unstable(lambda, capacity, c)),
         exact,
     })
+}
+
+/// The words for a station whose load is 1 or more.
+fn mmc_unstable(lambda: f64, capacity: f64, c: u32) -> String {
+    let places = if c == 1 { "server" } else { "servers" };
+    if lambda > capacity {
+        format!(
+            "unstable: arrivals ({lambda}) exceed what {c} {places} can serve ({capacity}); \
+             the queue grows by about {} people per unit of time and the waits shown are \
+             only how long people had waited when the run ended",
+            super::report::round_people(lambda - capacity)
+        )
+    } else {
+        format!(
+            "unstable: arrivals ({lambda}) equal what {c} {places} can serve ({capacity}); \
+             the queue has no steady state and drifts ever longer, so the waits shown depend \
+             on the length of the run"
+        )
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,22 @@ use super::SimError;
 const VERSION: &str = "s1";
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+/// The UTF-8 byte-order mark some editors put in front of a file.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 impl Scenario {
+    /// Reads a scenario saved as JSON. A UTF-8 byte-order mark in front is
+    /// skipped; a file in UTF-16 is refused with a message that says so.
+    pub fn from_json(bytes: &[u8]) -> Result<Scenario, SimError> {
+        let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+            return Err(SimError::Invalid(
+                "the file is in UTF-16; save it as UTF-8 (plain JSON) and open it again".into(),
+            ));
+        }
+        serde_json::from_slice(bytes).map_err(|e| SimError::Invalid(e.to_string()))
+    }
+
     /// The scenario as a URL fragment (without the leading `#`).
     pub fn to_url_fragment(&self) -> String {
         // A Scenario always serialises (plain data, string keys).

@@ -106,6 +106,7 @@ pub fn with_segment_groups(scenario: &Scenario, groups: &[GroupMix]) -> Result<S
             risk: risk.clone(),
             need: need.clone(),
             next: Vec::new(),
+            attributes: Vec::new(),
         });
     }
     Ok(Scenario {

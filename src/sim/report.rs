@@ -19,6 +19,15 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// Zero, with no spread.
+    pub fn zero() -> Estimate {
+        Estimate {
+            mean: 0.0,
+            lo: 0.0,
+            hi: 0.0,
+        }
+    }
+
     pub fn of(values: &[f64]) -> Estimate {
         let n = values.len();
         if n == 0 {
@@ -42,6 +51,19 @@ impl Estimate {
             mean,
             lo: mean - half,
             hi: mean + half,
+        }
+    }
+
+    /// `of`, with the mean and both ends kept inside [`min`, `max`]: a share
+    /// stays within 0 and 1, a count at or above zero, even when few
+    /// replications give a wide interval.
+    pub fn within(values: &[f64], min: f64, max: f64) -> Estimate {
+        let e = Estimate::of(values);
+        let clip = |v: f64| v.clamp(min, max);
+        Estimate {
+            mean: clip(e.mean),
+            lo: clip(e.lo),
+            hi: clip(e.hi),
         }
     }
 
@@ -129,6 +151,20 @@ pub struct ServiceSummary {
     pub blocked_mostly_in: Option<String>,
     /// The queue in the last third of the counted weeks is clearly longer than in the first.
     pub queue_growing: bool,
+    /// People in the queue when the run ended.
+    #[serde(default = "Estimate::zero")]
+    pub queue_at_end: Estimate,
+    /// People counted in the waits who were still waiting at the end (their
+    /// wait so far is counted: the mean and the 90th percentile are then at
+    /// least what is shown).
+    #[serde(default = "Estimate::zero")]
+    pub still_waiting: Estimate,
+    /// Change of the queue per year over the counted weeks.
+    #[serde(default = "Estimate::zero")]
+    pub queue_growth_per_year: Estimate,
+    /// Set when the queue grows without limit, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unstable: Option<String>,
 }
 
 /// A service near full with a queue: named, with its figures and a sentence.
@@ -161,6 +197,11 @@ pub struct ServiceSeries {
     pub queue: Vec<f64>,
     pub occupancy: Vec<f64>,
     pub utilisation: Vec<f64>,
+    /// Mean occupancy in each calendar month from time 0 (months of
+    /// `MONTH_WEEKS` weeks, warm-up included), with its 95% interval across
+    /// replications: what a back-test compares with the records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monthly_occupancy: Vec<Estimate>,
 }
 
 /// A service is a bottleneck when at least this share of its places is taken
@@ -195,8 +236,12 @@ pub fn build(checked: &CheckedScenario, reps: &mut [Replication], seed: u64) -> 
         .map(|r| r.services.iter_mut().map(|s| p90(&mut s.waits)).collect())
         .collect();
     let reps: &[Replication] = reps;
+    // Every figure here is a count, a rate or a time: never below zero.
     let est = |f: &dyn Fn(&Replication) -> f64| -> Estimate {
-        Estimate::of(&reps.iter().map(f).collect::<Vec<_>>())
+        Estimate::within(&reps.iter().map(f).collect::<Vec<_>>(), 0.0, f64::INFINITY)
+    };
+    let share = |f: &dyn Fn(&Replication) -> f64| -> Estimate {
+        Estimate::within(&reps.iter().map(f).collect::<Vec<_>>(), 0.0, 1.0)
     };
     let years = |r: &Replication| r.measured_weeks / WEEKS_PER_YEAR;
     let summary = Summary {
@@ -256,8 +301,12 @@ pub fn build(checked: &CheckedScenario, reps: &mut [Replication], seed: u64) -> 
             name: service.name.clone(),
             places: service.places,
             mean_wait: est(&|r| mean_of(&at(r, i).waits)),
-            p90_wait: Estimate::of(&p90s.iter().map(|p| p[i]).collect::<Vec<_>>()),
-            p_wait: est(&|r| {
+            p90_wait: Estimate::within(
+                &p90s.iter().map(|p| p[i]).collect::<Vec<_>>(),
+                0.0,
+                f64::INFINITY,
+            ),
+            p_wait: share(&|r| {
                 let w = &at(r, i).waits;
                 if w.is_empty() {
                     0.0
@@ -265,19 +314,26 @@ pub fn build(checked: &CheckedScenario, reps: &mut [Replication], seed: u64) -> 
                     w.iter().filter(|x| **x > 0.0).count() as f64 / w.len() as f64
                 }
             }),
-            utilisation: est(&|r| {
+            utilisation: share(&|r| {
                 if places > 0.0 {
                     per_week(r, at(r, i).occupied) / places
                 } else {
                     0.0
                 }
             }),
-            spare_places: est(&|r| places - per_week(r, at(r, i).occupied)),
+            spare_places: Estimate::within(
+                &reps
+                    .iter()
+                    .map(|r| places - per_week(r, at(r, i).occupied))
+                    .collect::<Vec<_>>(),
+                0.0,
+                places,
+            ),
             throughput_per_week: est(&|r| per_week(r, at(r, i).completions as f64)),
             mean_queue: est(&|r| per_week(r, at(r, i).queued)),
             mean_in_service: est(&|r| per_week(r, at(r, i).occupied)),
             mean_in_system: est(&|r| per_week(r, at(r, i).occupied + at(r, i).queued)),
-            full_share: est(&|r| per_week(r, at(r, i).full)),
+            full_share: share(&|r| per_week(r, at(r, i).full)),
             blocked_days_per_year: est(&|r| at(r, i).blocked * 7.0 / years(r)),
             waited_per_year: est(&|r| {
                 at(r, i).waits.iter().filter(|x| **x > 0.0).count() as f64 / years(r)
@@ -291,12 +347,40 @@ pub fn build(checked: &CheckedScenario, reps: &mut [Replication], seed: u64) -> 
             }),
             blocked_mostly_in,
             queue_growing,
+            queue_at_end: est(&|r| at(r, i).queue_at_end as f64),
+            still_waiting: est(&|r| at(r, i).censored as f64),
+            queue_growth_per_year: Estimate::of(
+                &reps
+                    .iter()
+                    .map(|r| {
+                        (at(r, i).queue_at_end as f64 - at(r, i).queue_at_start as f64) / years(r)
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            unstable: None,
         });
+        let last = services.len() - 1;
+        services[last].unstable = unstable(&services[last]);
+        let n_months = reps
+            .iter()
+            .map(|r| r.services[i].month_occupied.len())
+            .min()
+            .unwrap_or(0);
+        let monthly_occupancy = (0..n_months)
+            .map(|m| {
+                let values: Vec<f64> = reps
+                    .iter()
+                    .map(|r| r.services[i].month_occupied[m])
+                    .collect();
+                Estimate::within(&values, 0.0, places)
+            })
+            .collect();
         series_services.push(ServiceSeries {
             name: service.name.clone(),
             queue,
             occupancy,
             utilisation,
+            monthly_occupancy,
         });
     }
     let bottlenecks = services.iter().filter_map(bottleneck).collect();
@@ -331,12 +415,43 @@ fn growing(queue: &[f64]) -> bool {
     last - first > (0.2 * first).max(1.0)
 }
 
+/// A queue that grows without limit: it grew over the counted weeks in every
+/// sense we can check (its interval across replications above zero, by at
+/// least one person a year, its last third clearly above its first) while
+/// the service was nearly always full.
+fn unstable(s: &ServiceSummary) -> Option<String> {
+    let growth = s.queue_growth_per_year;
+    let grows = growth.lo > 0.0 && growth.mean >= 1.0 && s.queue_growing;
+    if !(grows && s.full_share.mean >= NEAR_FULL) {
+        return None;
+    }
+    Some(format!(
+        "unstable: arrivals exceed what {} can take; the queue grows by about {} people a year",
+        s.name,
+        round_people(growth.mean)
+    ))
+}
+
+/// A number of people for a sentence: two significant figures at most.
+pub(crate) fn round_people(n: f64) -> String {
+    if n >= 100.0 {
+        let scale = 10f64.powi(n.log10().floor() as i32 - 1);
+        format!("{:.0}", (n / scale).round() * scale)
+    } else if n >= 10.0 || (n * 10.0).round() % 10.0 == 0.0 {
+        format!("{:.0}", n.round())
+    } else {
+        format!("{n:.1}")
+    }
+}
+
 /// Near full (utilisation at least 90%, full at least half the time) with people waiting: a queue of one
 /// or more on average, a growing queue, or people blocked elsewhere for it.
 fn bottleneck(s: &ServiceSummary) -> Option<Bottleneck> {
     let near_full = s.utilisation.mean >= NEAR_FULL && s.full_share.mean >= FULL_HALF;
-    let waiting =
-        s.mean_queue.mean >= 1.0 || s.queue_growing || s.blocked_elsewhere_per_year.mean >= 1.0;
+    let waiting = s.mean_queue.mean >= 1.0
+        || s.queue_growing
+        || s.unstable.is_some()
+        || s.blocked_elsewhere_per_year.mean >= 1.0;
     if !(near_full && waiting) {
         return None;
     }
@@ -349,13 +464,26 @@ fn bottleneck(s: &ServiceSummary) -> Option<Bottleneck> {
             from.to_lowercase()
         )),
         _ => sentence.push_str(&format!(
-            "; {} people a year wait for a place, {:.1} weeks on average",
+            "; {} people a year wait for a place, {}{:.1} weeks on average",
             s.waited_per_year.mean.round(),
+            if s.still_waiting.mean > 0.0 {
+                "at least "
+            } else {
+                ""
+            },
             s.mean_wait.mean
         )),
     }
-    if s.queue_growing {
-        sentence.push_str(", and the queue keeps growing");
+    if s.queue_at_end.mean >= 0.5 {
+        sentence.push_str(&format!(
+            "; {} people are still queued at the end",
+            round_people(s.queue_at_end.mean)
+        ));
+    }
+    match &s.unstable {
+        Some(words) => sentence.push_str(&format!("; {words}")),
+        None if s.queue_growing => sentence.push_str(", and the queue keeps growing"),
+        None => {}
     }
     sentence.push('.');
     Some(Bottleneck {
@@ -390,6 +518,19 @@ mod tests {
         let mut v: Vec<f64> = (1..=100).map(f64::from).collect();
         assert_eq!(p90(&mut v), 90.0);
         assert_eq!(p90(&mut []), 0.0);
+    }
+
+    #[test]
+    fn clipped_intervals_stay_in_range() {
+        let e = Estimate::within(&[0.98, 1.0, 1.0, 0.9, 1.0], 0.0, 1.0);
+        assert!(e.hi <= 1.0 && e.lo >= 0.0 && e.mean <= 1.0);
+        assert!(e.lo < 0.98);
+        let e = Estimate::within(&[0.0, 0.0, 3.0], 0.0, f64::INFINITY);
+        assert_eq!(e.lo, 0.0);
+        assert_eq!(round_people(12.4), "12");
+        assert_eq!(round_people(1234.0), "1200");
+        assert_eq!(round_people(2.5), "2.5");
+        assert_eq!(round_people(3.0), "3");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::scenario::Dist;
 
 /// Longest stay we let a draw produce (weeks): keeps event times finite even
 /// for a lognormal with a huge spread.
-const MAX_STAY: f64 = 1e9;
+pub(crate) const MAX_STAY: f64 = 1e9;
 
 /// Uniform on (0, 1]: never 0, so its logarithm is finite.
 pub fn open_unit(rng: &mut ChaCha8Rng) -> f64 {
@@ -39,6 +39,10 @@ pub fn stay(rng: &mut ChaCha8Rng, dist: &Dist) -> f64 {
             let mu = libm::log(*mean) - sigma2 / 2.0;
             libm::exp(mu + libm::sqrt(sigma2) * normal(rng))
         }
+        Dist::Gamma { mean, sd } => {
+            let shape = (mean / sd) * (mean / sd);
+            gamma(rng, shape) * (sd * sd / mean)
+        }
         Dist::Fixed { value } => *value,
         Dist::Empirical { values } => {
             let i = crate::rng::index(rng, values.len());
@@ -50,6 +54,37 @@ pub fn stay(rng: &mut ChaCha8Rng, dist: &Dist) -> f64 {
     } else {
         MAX_STAY
     }
+}
+
+/// Most tries of the gamma sampler's rejection step before it gives up and
+/// returns the mean (each try is accepted with probability above 0.95).
+const GAMMA_TRIES: usize = 64;
+
+/// Gamma with the given shape and scale 1 (Marsaglia and Tsang; a shape
+/// below 1 through the boost `G(shape + 1) * U^(1/shape)`).
+pub fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
+    if !(shape.is_finite() && shape > 0.0) {
+        return 0.0;
+    }
+    if shape < 1.0 {
+        let boost = libm::pow(open_unit(rng), 1.0 / shape);
+        return gamma(rng, shape + 1.0) * boost;
+    }
+    let d = shape - 1.0 / 3.0;
+    let c = 1.0 / libm::sqrt(9.0 * d);
+    for _ in 0..GAMMA_TRIES {
+        let x = normal(rng);
+        let v = 1.0 + c * x;
+        if v <= 0.0 {
+            continue;
+        }
+        let v = v * v * v;
+        let u = open_unit(rng);
+        if libm::log(u) < 0.5 * x * x + d - d * v + d * libm::log(v) {
+            return d * v;
+        }
+    }
+    shape
 }
 
 /// Index of the entry a uniform draw falls in, from a cumulative table.
@@ -104,6 +139,16 @@ mod tests {
         check(Dist::Lognormal { mean: 5.0, sd: 2.0 }, 5.0, 2.0);
         check(Dist::Lognormal { mean: 2.0, sd: 4.0 }, 2.0, 4.0);
         check(Dist::Fixed { value: 4.5 }, 4.5, 0.0);
+        check(Dist::Gamma { mean: 6.0, sd: 3.0 }, 6.0, 3.0);
+        check(Dist::Gamma { mean: 2.0, sd: 4.0 }, 2.0, 4.0);
+        check(
+            Dist::Gamma {
+                mean: 52.0,
+                sd: 10.0,
+            },
+            52.0,
+            10.0,
+        );
         check(
             Dist::Empirical {
                 values: vec![1.0, 2.0, 3.0],

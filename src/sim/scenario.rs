@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::people::{self, CheckedMoves, MoveModel, Resident};
 use super::SimError;
 
 /// Tolerance for probabilities that should sum to 1 (typed by people, so a
@@ -27,6 +28,12 @@ pub struct Scenario {
     pub services: Vec<Service>,
     pub groups: Vec<Group>,
     pub triage: Triage,
+    /// People present at time 0, with the weeks they have already spent there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub initial: Vec<Resident>,
+    /// A learned model of moves that overrides `next` for the states it covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub move_model: Option<MoveModel>,
 }
 
 /// A service or state with a number of places and a queue in front of it.
@@ -76,13 +83,19 @@ pub enum Dist {
     Empirical {
         values: Vec<f64>,
     },
+    /// Gamma given by the mean and standard deviation of the stay itself
+    /// (shape (mean/sd)^2, scale sd^2/mean).
+    Gamma {
+        mean: f64,
+        sd: f64,
+    },
 }
 
 impl Dist {
     /// The mean stay in weeks.
     pub fn mean(&self) -> f64 {
         match self {
-            Dist::Exp { mean } | Dist::Lognormal { mean, .. } => *mean,
+            Dist::Exp { mean } | Dist::Lognormal { mean, .. } | Dist::Gamma { mean, .. } => *mean,
             Dist::Fixed { value } => *value,
             Dist::Empirical { values } => values.iter().sum::<f64>() / values.len().max(1) as f64,
         }
@@ -120,6 +133,10 @@ pub struct Group {
     /// Onward moves for this group that replace a service's own.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub next: Vec<GroupMoves>,
+    /// A pool of people's attributes (in the order of the move model's):
+    /// each arrival of this group carries one row, drawn uniformly.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<Vec<f64>>,
 }
 
 /// A group's own onward moves from one service.
@@ -159,6 +176,10 @@ pub struct CheckedScenario {
     pub(crate) moves: Vec<Vec<Vec<(f64, Target)>>>,
     /// Services any group can be triaged to, in the scenario's order.
     pub(crate) pathways: Vec<usize>,
+    /// The move model by service, when the scenario has one.
+    pub(crate) move_model: Option<CheckedMoves>,
+    /// Each resident's (service, group), in the order of `initial`.
+    pub(crate) residents: Vec<(usize, usize)>,
 }
 
 impl CheckedScenario {
@@ -214,6 +235,15 @@ impl Scenario {
             ));
         }
         let rates = self.check_rates()?;
+        let people::CheckedPeople {
+            moves: move_model,
+            residents,
+        } = people::check_people(self, &names, &rates)?;
+        let covered = |s: usize| {
+            move_model
+                .as_ref()
+                .is_some_and(|m| m.by_service.get(s).is_some_and(Option::is_some))
+        };
         let n_services = self.services.len();
         let mut mix = Vec::new();
         let mut moves = Vec::new();
@@ -247,13 +277,18 @@ impl Scenario {
             risk.push(cumulative(&group.risk, &format!("{place} risk levels"))?);
             need.push(cumulative(&group.need, &format!("{place} need levels"))?);
             let mut per_service = Vec::with_capacity(n_services);
-            for service in &self.services {
+            for (s, service) in self.services.iter().enumerate() {
                 let own = group.next.iter().find(|g| g.from == service.name);
                 let list = own.map(|g| &g.to).unwrap_or(&service.next);
                 let place = match own {
                     Some(_) => format!("{place} moves from \"{}\"", service.name),
                     None => format!("service \"{}\" onward moves", service.name),
                 };
+                if list.is_empty() && covered(s) {
+                    // The move model decides; no table needed.
+                    per_service.push(Vec::new());
+                    continue;
+                }
                 if list.is_empty() {
                     return Err(bad(format!(
                         "{place}: there are none, so people could never leave; \
@@ -284,6 +319,8 @@ impl Scenario {
             need,
             moves,
             pathways,
+            move_model,
+            residents,
         };
         checked.check_flow()?;
         Ok(checked)
@@ -412,6 +449,28 @@ impl Scenario {
 }
 
 impl CheckedScenario {
+    /// Where people of group `g` can go from service `s` (targets with a
+    /// chance above zero; every target of the move model when it covers `s`).
+    fn open_targets(&self, g: usize, s: usize) -> Vec<Target> {
+        if let Some(model) = self
+            .move_model
+            .as_ref()
+            .and_then(|m| m.by_service.get(s))
+            .and_then(Option::as_ref)
+        {
+            return model.targets.clone();
+        }
+        let mut prev = 0.0;
+        let mut open = Vec::new();
+        for &(cum, to) in &self.moves[g][s] {
+            if cum > prev {
+                open.push(to);
+            }
+            prev = cum;
+        }
+        open
+    }
+
     /// Zero places where people arrive, and loops with no way out, are found
     /// here: either would make a run meaningless or endless.
     fn check_flow(&self) -> Result<(), SimError> {
@@ -419,13 +478,16 @@ impl CheckedScenario {
         let n = services.len();
         let accuracy = self.scenario.triage.accuracy;
         for (g, group) in self.scenario.groups.iter().enumerate() {
-            if self.rates.get(g).copied().unwrap_or(0.0) <= 0.0 {
+            let has_residents = self.residents.iter().any(|&(_, rg)| rg == g);
+            if self.rates.get(g).copied().unwrap_or(0.0) <= 0.0 && !has_residents {
                 continue;
             }
             // Everyone may be misallocated to any pathway while accuracy < 1.
             let mut reached = vec![false; n];
             let mut stack: Vec<usize> = Vec::new();
-            let starts: Vec<usize> = if accuracy < 1.0 {
+            let starts: Vec<usize> = if self.rates.get(g).copied().unwrap_or(0.0) <= 0.0 {
+                Vec::new()
+            } else if accuracy < 1.0 {
                 self.pathways.clone()
             } else {
                 let mut prev = 0.0;
@@ -444,18 +506,20 @@ impl CheckedScenario {
                     stack.push(i);
                 }
             }
+            for &(s, rg) in &self.residents {
+                if rg == g && !reached[s] {
+                    reached[s] = true;
+                    stack.push(s);
+                }
+            }
             while let Some(i) = stack.pop() {
-                let mut prev = 0.0;
-                for &(cum, to) in &self.moves[g][i] {
-                    if cum > prev {
-                        if let Target::Service(j) = to {
-                            if !reached[j] {
-                                reached[j] = true;
-                                stack.push(j);
-                            }
+                for to in self.open_targets(g, i) {
+                    if let Target::Service(j) = to {
+                        if !reached[j] {
+                            reached[j] = true;
+                            stack.push(j);
                         }
                     }
-                    prev = cum;
                 }
             }
             for (i, s) in services.iter().enumerate() {
@@ -476,19 +540,13 @@ impl CheckedScenario {
                     if leaves[i] {
                         continue;
                     }
-                    let mut prev = 0.0;
-                    for &(cum, to) in &self.moves[g][i] {
-                        let open = cum > prev;
-                        prev = cum;
-                        let out = match to {
-                            Target::Exit => true,
-                            Target::Service(j) => leaves[j],
-                        };
-                        if open && out {
-                            leaves[i] = true;
-                            changed = true;
-                            break;
-                        }
+                    let out = self.open_targets(g, i).into_iter().any(|to| match to {
+                        Target::Exit => true,
+                        Target::Service(j) => leaves[j],
+                    });
+                    if out {
+                        leaves[i] = true;
+                        changed = true;
                     }
                 }
             }
@@ -559,8 +617,34 @@ fn cumulative(probabilities: &[f64], place: &str) -> Result<Vec<f64>, SimError> 
     Ok(table)
 }
 
+/// Shortest mean stay a service may have, in weeks (about 0.6 seconds):
+/// below it a visit takes no time at all on the run's clock, and a loop of
+/// such visits would never let the clock move on.
+pub const MIN_MEAN_STAY: f64 = 1e-6;
+/// Largest spread (standard deviation over mean) of a lognormal or gamma
+/// stay: beyond it nearly every draw is effectively zero while a rare one is
+/// astronomically long.
+pub const MAX_SPREAD: f64 = 100.0;
+
 fn check_dist(dist: &Dist, service: &str) -> Result<(), SimError> {
     let fail = |what: String| Err(bad(format!("service \"{service}\" stay: {what}")));
+    let mean = dist.mean();
+    if mean.is_finite() && mean > 0.0 && mean < MIN_MEAN_STAY {
+        return fail(format!(
+            "the mean stay is {mean:e} weeks, effectively zero (under a second): a visit would \
+             take no time and a loop through it would never end; give a mean stay of at \
+             least {MIN_MEAN_STAY} weeks"
+        ));
+    }
+    if let Dist::Lognormal { mean, sd } | Dist::Gamma { mean, sd } = dist {
+        if positive_finite(*mean) && sd.is_finite() && *sd > MAX_SPREAD * mean {
+            return fail(format!(
+                "the standard deviation ({sd} weeks) is more than {MAX_SPREAD} times the mean \
+                 ({mean} weeks): nearly every stay would be effectively zero; give a smaller \
+                 standard deviation"
+            ));
+        }
+    }
     match dist {
         Dist::Exp { mean } if !positive_finite(*mean) => {
             fail(format!("the mean is {mean} weeks; give a positive number"))
@@ -571,6 +655,12 @@ fn check_dist(dist: &Dist, service: &str) -> Result<(), SimError> {
             fail(format!(
                 "mean {mean} and standard deviation {sd} weeks; give a positive mean and \
                  a standard deviation of zero or more"
+            ))
+        }
+        Dist::Gamma { mean, sd } if !(positive_finite(*mean) && positive_finite(*sd)) => {
+            fail(format!(
+                "gamma with mean {mean} and standard deviation {sd} weeks; give a positive \
+                 mean and a positive standard deviation"
             ))
         }
         Dist::Fixed { value } if !positive_finite(*value) => {

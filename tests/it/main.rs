@@ -8,3 +8,5 @@ mod model;
 mod ranker;
 mod segment;
 mod sim;
+mod sim_limits;
+mod sim_people;

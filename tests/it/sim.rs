@@ -403,6 +403,7 @@ fn scenario_json_uses_short_readable_names() {
         risk: vec![],
         need: vec![],
         next: vec![],
+        attributes: vec![],
     };
     let json = serde_json::to_string(&group).unwrap();
     assert_eq!(json, r#"{"name":"g","rate":1.0,"mix":[]}"#);

@@ -65,7 +65,7 @@ pub fn run(args: Args) -> Result<Output, CliError> {
             return fail("give a scenario file, --demo or --mmc LAMBDA,MU,C");
         };
         let bytes = read_bytes(path)?;
-        serde_json::from_slice::<Scenario>(&bytes).map_err(|err| {
+        Scenario::from_json(&bytes).map_err(|err| {
             CliError(format!(
                 "{} is not a scenario Signpost can read: {err}; \
                  `signpost simulate --demo --print` shows the expected shape",

@@ -55,7 +55,7 @@ fn set_mean(dist: &mut Dist, mean: f64) {
     let ratio = if old > 0.0 { mean / old } else { 1.0 };
     match dist {
         Dist::Exp { mean: m } => *m = mean,
-        Dist::Lognormal { mean: m, sd } => {
+        Dist::Lognormal { mean: m, sd } | Dist::Gamma { mean: m, sd } => {
             *m = mean;
             *sd *= ratio;
         }
@@ -68,6 +68,7 @@ fn dist_kind(dist: &Dist) -> &'static str {
     match dist {
         Dist::Exp { .. } => "varies a lot (exponential)",
         Dist::Lognormal { .. } => "varies, long tail (lognormal)",
+        Dist::Gamma { .. } => "varies, skewed (gamma)",
         Dist::Fixed { .. } => "always the same",
         Dist::Empirical { .. } => "drawn from observed stays",
     }
