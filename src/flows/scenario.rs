@@ -102,13 +102,21 @@ pub fn build_scenario(
         })
         .collect();
     let total: f64 = d.arrivals.iter().map(|a| a.per_week).sum();
-    let entering: Vec<_> = d
+    let overall_mix: Vec<Value> = d
+        .arrivals
+        .iter()
+        .filter(|a| a.per_week > 0.0)
+        .map(|a| json!({"to": a.state, "p": a.per_week / total}))
+        .collect();
+    let entering = d
         .segment_flows
         .iter()
         .filter(|s| !s.entry.is_empty())
-        .collect();
-    let groups: Vec<Value> = if options.segments_as_groups && entering.len() > 1 {
-        entering
+        .count();
+    // Every segment is a group (people there at the start may belong to one
+    // that nobody joins in the window: it gets no arrivals and the overall mix).
+    let groups: Vec<Value> = if options.segments_as_groups && entering > 1 {
+        d.segment_flows
             .iter()
             .map(|s| {
                 let next: Vec<Value> = d
@@ -119,22 +127,19 @@ pub fn build_scenario(
                         (!to.is_empty()).then(|| json!({"from": st.name, "to": to}))
                     })
                     .collect();
-                let mix: Vec<Value> = s
-                    .entry
-                    .iter()
-                    .map(|(to, p)| json!({"to": to, "p": p}))
-                    .collect();
+                let mix: Vec<Value> = if s.entry.is_empty() {
+                    overall_mix.clone()
+                } else {
+                    s.entry
+                        .iter()
+                        .map(|(to, p)| json!({"to": to, "p": p}))
+                        .collect()
+                };
                 json!({"name": s.name, "share": s.arrival_share, "mix": mix, "next": next})
             })
             .collect()
     } else {
-        let mix: Vec<Value> = d
-            .arrivals
-            .iter()
-            .filter(|a| a.per_week > 0.0)
-            .map(|a| json!({"to": a.state, "p": a.per_week / total}))
-            .collect();
-        vec![json!({"name": EVERYONE, "share": 1.0, "mix": mix})]
+        vec![json!({"name": EVERYONE, "share": 1.0, "mix": overall_mix})]
     };
     let segment_groups = groups.len() > 1;
     let model = options
@@ -164,14 +169,21 @@ pub fn build_scenario(
         let classified = super::rules::classify(log);
         for group in groups.iter_mut() {
             let name = group["name"].as_str().unwrap_or_default().to_string();
-            let mut pool: Vec<Value> = Vec::new();
-            let arrivals = log
+            let mut pool: Vec<Value> = log
                 .stays
                 .iter()
                 .zip(&classified)
-                .filter(|(stay, c)| c.arrival && group_of(stay.person as usize) == name);
-            for (stay, _) in arrivals.take(MAX_POOL) {
-                pool.push(json!(attributes_of(stay.person as usize)));
+                .filter(|(stay, c)| c.arrival && group_of(stay.person as usize) == name)
+                .take(MAX_POOL)
+                .map(|(stay, _)| json!(attributes_of(stay.person as usize)))
+                .collect();
+            if pool.is_empty() {
+                // Nobody arrives in this group: its own people stand in.
+                pool = (0..log.people.len())
+                    .filter(|&p| group_of(p) == name)
+                    .take(MAX_POOL)
+                    .map(|p| json!(attributes_of(p)))
+                    .collect();
             }
             group["attributes"] = Value::Array(pool);
         }

@@ -475,8 +475,13 @@ pub fn fit_stays(sample: &StaySample) -> StayFit {
             } else {
                 "fits poorly: treat the mean with care"
             };
+            let article = if dist.name().starts_with('e') {
+                "an"
+            } else {
+                "a"
+            };
             format!(
-                "a {} distribution {how} (the Kaplan-Meier curve is at most {:.0} points away)",
+                "{article} {} distribution {how} (the Kaplan-Meier curve is at most {:.0} points away)",
                 dist.name(),
                 gap * 100.0
             )

@@ -376,3 +376,53 @@ mod cli {
         assert_eq!(out.status.code(), Some(2));
     }
 }
+
+/// A log drawn from a known system (no limit on places, as the generator
+/// draws it), back-tested from its middle through the simulator: the error
+/// stays small and the observed months mostly fall inside the replications'
+/// 95% range, so the simulator with what was learned reproduces the history.
+#[test]
+fn the_back_test_of_a_known_system_is_within_its_replication_noise() {
+    let system = known_system(3000, 3.0);
+    let csv = flows::demo_to_csv(&draw_log(&system, 21));
+    let imported = import("known.csv", csv.as_bytes(), &ReadOptions::default()).unwrap();
+    let options = LogOptions {
+        start_of_data: Some(system.window_start),
+        end_of_data: Some(flows::window_end(&system)),
+        ..LogOptions::default()
+    };
+    let (log, _) = flows::read_log(&imported.dataset, &roles(&["frail"]), &options).unwrap();
+    let d = flows::discover(&log, &DiscoverOptions::default());
+    let from = flows::parse_day("2022-07-01").unwrap();
+    let options = flows::BacktestOptions {
+        from,
+        replications: 20,
+        seed: 3,
+        threshold: flows::DEFAULT_THRESHOLD,
+    };
+    let mut calls = 0;
+    let result = flows::backtest(&log, &d, &options, &mut |_, _| {
+        calls += 1;
+        true
+    })
+    .unwrap();
+    assert_eq!(calls, 20);
+    assert_eq!(result.months.len(), 30);
+    assert!(result.trusted, "{}", result.words);
+    assert!(result.mean_abs_pct_error < 0.08, "{}", result.words);
+    for state in &result.states {
+        let inside = state.months_inside as f64 / result.months.len() as f64;
+        assert!(
+            inside >= 0.6,
+            "{}: {inside} of months inside: {state:?}",
+            state.name
+        );
+    }
+    // Starting outside the data is refused with the window in the message.
+    let early = flows::BacktestOptions {
+        from: flows::parse_day("2001-01-01").unwrap(),
+        ..options
+    };
+    let err = flows::backtest(&log, &d, &early, &mut |_, _| true).unwrap_err();
+    assert!(err.to_string().contains("2020-01-01"), "{err}");
+}
