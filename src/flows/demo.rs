@@ -39,6 +39,11 @@ pub struct StateSpec {
 pub struct AttributeSpec {
     pub name: String,
     pub levels: Vec<(String, f64)>,
+    /// Per level, the yearly change of its weight among arrivals (0.05 =
+    /// 5% more each year from the start of the records; held at its value
+    /// five years before them). Empty = no change.
+    #[serde(default)]
+    pub trend: Vec<f64>,
 }
 
 /// People with `attribute` = `level` move `from` -> `to` `factor` times as often.
@@ -195,6 +200,9 @@ pub fn demo_system(options: &DemoOptions) -> System {
         attributes: vec![
             AttributeSpec {
                 name: age.into(),
+                // An ageing population: more older households each year, so
+                // care-home admissions grow and the open stays are recent.
+                trend: vec![-0.03, 0.0, 0.05, 0.1],
                 levels: pairs(&[
                     ("under 65", 0.5),
                     ("65-74", 0.2),
@@ -205,10 +213,12 @@ pub fn demo_system(options: &DemoOptions) -> System {
             AttributeSpec {
                 name: alone.into(),
                 levels: pairs(&[("yes", 0.4), ("no", 0.6)]),
+                trend: Vec::new(),
             },
             AttributeSpec {
                 name: ltc.into(),
                 levels: pairs(&[("yes", 0.3), ("no", 0.7)]),
+                trend: Vec::new(),
             },
         ],
         move_effects,
@@ -406,11 +416,20 @@ fn draw_path(
     t
 }
 
-fn draw_levels(rng: &mut ChaCha8Rng, system: &System) -> Vec<usize> {
+fn draw_levels(rng: &mut ChaCha8Rng, system: &System, weeks: f64) -> Vec<usize> {
+    let years = (weeks / WEEKS_PER_YEAR).max(-5.0);
     system
         .attributes
         .iter()
-        .map(|a| pick(rng, &a.levels.iter().map(|l| l.1).collect::<Vec<_>>()))
+        .map(|a| {
+            let weights: Vec<f64> = a
+                .levels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| l.1 * libm::exp(a.trend.get(i).copied().unwrap_or(0.0) * years))
+                .collect();
+            pick(rng, &weights)
+        })
         .collect()
 }
 
@@ -437,7 +456,7 @@ pub fn draw_log(system: &System, seed: u64) -> DrawnLog {
     let mut total = 0.0;
     let n_pilot = 2000;
     for _ in 0..n_pilot {
-        let levels = draw_levels(&mut pilot_rng, system);
+        let levels = draw_levels(&mut pilot_rng, system, 0.0);
         scratch.clear();
         total += draw_path(
             &mut pilot_rng,
@@ -459,7 +478,7 @@ pub fn draw_log(system: &System, seed: u64) -> DrawnLog {
         if t > window {
             break;
         }
-        let levels = draw_levels(&mut rng, system);
+        let levels = draw_levels(&mut rng, system, t);
         scratch.clear();
         draw_path(
             &mut rng,

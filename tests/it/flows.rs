@@ -50,6 +50,7 @@ fn known_system(people: usize, frail_factor: f64) -> System {
         attributes: vec![AttributeSpec {
             name: "frail".into(),
             levels: pairs(&[("yes", 0.3), ("no", 0.7)]),
+            trend: Vec::new(),
         }],
         move_effects: vec![MoveEffect {
             attribute: "frail".into(),
@@ -425,4 +426,89 @@ fn the_back_test_of_a_known_system_is_within_its_replication_noise() {
     };
     let err = flows::backtest(&log, &d, &early, &mut |_, _| true).unwrap_err();
     assert!(err.to_string().contains("2020-01-01"), "{err}");
+}
+
+mod properties {
+    use proptest::prelude::*;
+    use signpost::flows::{self, DiscoverOptions, LogOptions};
+    use signpost::import::{Column, ColumnKind, Dataset, Role};
+
+    fn column(name: &str, cells: Vec<Option<String>>) -> Column {
+        Column {
+            name: name.into(),
+            kind: ColumnKind::Categorical,
+            role: Role::Feature,
+            cells,
+        }
+    }
+
+    fn day(offset: i64) -> String {
+        flows::day_to_string(flows::parse_day("2020-01-01").unwrap() + offset)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any log of dates reads without a panic (or is refused with a
+        /// message), and what is discovered keeps its invariants.
+        #[test]
+        fn any_log_reads_and_discovery_keeps_its_invariants(
+            rows in prop::collection::vec(
+                (0u8..6, 0u8..4, 0i64..1500, prop::option::of(0i64..400), 0u8..3),
+                1..80,
+            ),
+            tolerance in 0i64..5,
+        ) {
+            let states = ["Hospital", "hospital ", "Care home", "Home"];
+            let person = rows.iter().map(|r| (r.0 > 0).then(|| format!("p{}", r.0))).collect();
+            let state = rows.iter().map(|r| Some(states[r.1 as usize].to_string())).collect();
+            let start = rows.iter().map(|r| Some(day(r.2))).collect();
+            let end = rows.iter().map(|r| r.3.map(|len| day(r.2 + len - 30))).collect();
+            let band = rows.iter().map(|r| Some(["a", "b", "c"][r.4 as usize].to_string())).collect();
+            let dataset = Dataset {
+                source: "p.csv".into(),
+                n_rows: rows.len(),
+                columns: vec![
+                    column("person", person),
+                    column("state", state),
+                    column("start", start),
+                    column("end", end),
+                    column("band", band),
+                ],
+                success_rule: None,
+            };
+            let mut roles = flows::guess_roles(&dataset);
+            roles.attributes = vec!["band".into()];
+            let options = LogOptions { tolerance_days: tolerance, ..LogOptions::default() };
+            let Ok((log, quality)) = flows::read_log(&dataset, &roles, &options) else {
+                return Ok(());
+            };
+            prop_assert_eq!(quality.stays_used, log.stays.len());
+            prop_assert!(log.states.len() <= 3, "spellings merge: {:?}", log.states);
+            for pair in log.stays.windows(2) {
+                prop_assert!((pair[0].person, pair[0].start) <= (pair[1].person, pair[1].start));
+            }
+            for stay in &log.stays {
+                prop_assert!(stay.end.is_none_or(|e| e >= stay.start && e <= log.window_end));
+            }
+            let d = flows::discover(&log, &DiscoverOptions { segments: None, ..DiscoverOptions::default() });
+            for state in &log.states {
+                let shares: Vec<f64> = d.moves.iter().filter(|m| &m.from == state).map(|m| m.share).collect();
+                if !shares.is_empty() {
+                    prop_assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+                }
+            }
+            for s in &d.states {
+                let mut last = 1.0;
+                for p in &s.fit.km {
+                    prop_assert!(p.survival <= last + 1e-12 && p.survival >= 0.0);
+                    last = p.survival;
+                }
+                if let Some(mean) = s.mean_stay_weeks {
+                    prop_assert!(mean.is_finite() && mean > 0.0);
+                }
+                prop_assert!(s.censored <= s.stays);
+            }
+        }
+    }
 }
