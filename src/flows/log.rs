@@ -529,19 +529,17 @@ pub fn read_log(
                 .map(|&c| cell(dataset, c, row_idx).map(|v| v.trim().to_string()))
                 .collect();
             let p = stay.person as usize;
-            match &seen[p] {
-                Some(old) if *old != values => {
-                    if old
+            let changed = seen[p].as_ref().is_some_and(|old| {
+                *old != values
+                    && old
                         .iter()
                         .zip(&values)
                         .any(|(a, b)| a.is_some() && b.is_some())
-                    {
-                        changes.add(stay.row as usize, || {
-                            format!("person '{}' at row {}", people[p], stay.row)
-                        });
-                    }
-                }
-                _ => {}
+            });
+            if changed {
+                changes.add(stay.row as usize, || {
+                    format!("person '{}' at row {}", people[p], stay.row)
+                });
             }
             if latest_row.get(p).is_some_and(|l| l.1 == stay.row as usize) {
                 person_attributes[p] = values.clone();

@@ -322,7 +322,7 @@ fn maximise(f: &dyn Fn([f64; 2]) -> f64, start: [f64; 2], step: f64) -> [f64; 2]
         [start[0] + step, start[1]],
         [start[0], start[1] + step],
     ];
-    let mut values = simplex.map(|p| f(p));
+    let mut values = simplex.map(f);
     for _ in 0..MAX_ITERATIONS {
         let mut order = [0usize, 1, 2];
         order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
