@@ -8,6 +8,7 @@ pub mod csv_out;
 pub mod decisions;
 pub mod demo;
 pub mod envelope;
+pub mod flows;
 pub mod import;
 pub mod jobs;
 pub mod model;

@@ -1,6 +1,7 @@
 //! The one integration-test binary: each engine has a module here.
 
 mod cli;
+mod flows;
 mod forest;
 mod hostile;
 mod import;

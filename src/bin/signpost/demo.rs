@@ -19,6 +19,21 @@ pub enum What {
     Directory(DirectoryArgs),
     /// The demo simulator scenario (JSON, for `signpost simulate`).
     Scenario,
+    /// A landlord's event log of stays (CSV, for `signpost flows`), generated from a seed.
+    Events(EventsArgs),
+}
+
+#[derive(clap::Args)]
+pub struct EventsArgs {
+    /// Households in the system when the records begin.
+    #[arg(long, default_value_t = 16_000)]
+    pub people: usize,
+    /// Years of records.
+    #[arg(long, default_value_t = 10)]
+    pub years: u32,
+    /// Seed: the same seed gives the same log.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
 }
 
 #[derive(clap::Args)]
@@ -75,5 +90,6 @@ pub fn run(args: Args) -> Result<Output, CliError> {
             }))
         }
         What::Scenario => crate::common::to_json(&signpost::sim::demo_scenario()),
+        What::Events(args) => crate::flows::demo_events(args),
     }
 }

@@ -8,6 +8,8 @@ mod common;
 #[cfg(not(target_arch = "wasm32"))]
 mod demo;
 #[cfg(not(target_arch = "wasm32"))]
+mod flows;
+#[cfg(not(target_arch = "wasm32"))]
 mod inspect;
 #[cfg(not(target_arch = "wasm32"))]
 mod rank;
@@ -53,6 +55,8 @@ enum Command {
     Simulate(simulate::Args),
     /// Group the rows of a file with k-means.
     Segment(segment::Args),
+    /// Learn flows from an event log of stays (discover, back-test, scenario).
+    Flows(flows::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -73,6 +77,7 @@ fn main() {
         Command::Rank(args) => rank::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Segment(args) => segment::run(args),
+        Command::Flows(args) => flows::run(args),
     };
     match result {
         Ok(output) => output.print(),
