@@ -7,6 +7,7 @@
 pub mod decisions;
 pub mod demo;
 pub mod import;
+pub mod instant_demo;
 pub mod jobs;
 pub mod model;
 pub mod ranker;

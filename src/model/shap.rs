@@ -72,7 +72,7 @@ fn walk_forest(forest: &Forest, row: &[f64], first: usize, n_out: usize) -> (Vec
             continue;
         }
         add_expected(tree, first, &mut base);
-        let depth = tree.depth();
+        let depth = scratch.depth_of(tree);
         if depth == 0 {
             continue;
         }
@@ -249,6 +249,11 @@ struct Scratch {
     g: Vec<f64>,
     /// Per depth, `points x n_out`: the subtree's sum of leaf value times `G`.
     s: Vec<f64>,
+    /// Per depth, the edge's quadrature weight times `(hot - zero) / f`,
+    /// less the same for the split it replaces.
+    w: Vec<f64>,
+    /// Per node, its depth (to size the quadrature).
+    depth: Vec<usize>,
 }
 
 impl Scratch {
@@ -257,6 +262,8 @@ impl Scratch {
             on_path: vec![None; n_features],
             g: Vec::new(),
             s: Vec::new(),
+            w: Vec::new(),
+            depth: Vec::new(),
         }
     }
 
@@ -266,6 +273,28 @@ impl Scratch {
         self.g.resize(levels * points, 1.0);
         self.s.clear();
         self.s.resize(levels * points * n_out, 0.0);
+        self.w.clear();
+        self.w.resize(levels * points, 0.0);
+    }
+
+    /// Longest root-to-leaf path of `tree`, in edges ([`Tree::depth`]
+    /// without allocating for every row).
+    fn depth_of(&mut self, tree: &Tree) -> usize {
+        self.depth.clear();
+        self.depth.resize(tree.nodes.len(), 0);
+        let mut deepest = 0;
+        for (node_idx, node) in tree.nodes.iter().enumerate() {
+            if let Node::Split { left, right, .. } = node {
+                let below = self.depth[node_idx] + 1;
+                for child in [*left, *right] {
+                    if let Some(slot) = self.depth.get_mut(child) {
+                        *slot = below;
+                    }
+                }
+                deepest = deepest.max(below);
+            }
+        }
+        deepest
     }
 
     fn grow(&mut self, levels: usize, points: usize, n_out: usize) {
@@ -275,6 +304,9 @@ impl Scratch {
         if self.s.len() < levels * points * n_out {
             self.s.resize(levels * points * n_out, 0.0);
         }
+        if self.w.len() < levels * points {
+            self.w.resize(levels * points, 0.0);
+        }
     }
 }
 
@@ -282,13 +314,20 @@ impl Scratch {
 struct Rule {
     nodes: Vec<f64>,
     weights: Vec<f64>,
+    /// `weights[q] / (1 - nodes[q])`: a cold edge's whole weight.
+    cold: Vec<f64>,
 }
 
 /// `rules[n]` has `n` points; grows to `points`.
 fn ensure_rule(rules: &mut Vec<Rule>, points: usize) {
     while rules.len() <= points {
         let (nodes, weights) = gauss_legendre(rules.len());
-        rules.push(Rule { nodes, weights });
+        let cold = nodes.iter().zip(&weights).map(|(u, w)| w / (1.0 - u)).collect();
+        rules.push(Rule {
+            nodes,
+            weights,
+            cold,
+        });
     }
 }
 
@@ -324,29 +363,6 @@ fn gauss_legendre(n: usize) -> (Vec<f64>, Vec<f64>) {
         weights[i] = 1.0 / ((1.0 - x * x) * derivative * derivative);
     }
     (nodes, weights)
-}
-
-/// A feature's factor in the path polynomial at quadrature node `u`:
-/// `u hot + (1 - u) zero`.
-fn factor(u: f64, zero: f64, hot: bool) -> f64 {
-    if hot {
-        u + (1.0 - u) * zero
-    } else {
-        (1.0 - u) * zero
-    }
-}
-
-/// `(hot - zero) / factor`: what the feature's Shapley value takes from the
-/// path polynomial at `u` (a leaf gets `v (hot - zero) G / factor`). Cold
-/// with no cover at all contributes nothing.
-fn weight_of(u: f64, zero: f64, hot: bool) -> f64 {
-    if hot {
-        (1.0 - zero) / (u + (1.0 - u) * zero)
-    } else if zero > 0.0 {
-        -1.0 / (1.0 - u)
-    } else {
-        0.0
-    }
 }
 
 /// Linear TreeSHAP (Yu, Cohen, Dinh and Lundberg 2022) over one tree.
@@ -437,24 +453,60 @@ impl Walk<'_> {
                 Some((z, h)) => (z * ratio, h && hot),
                 None => (ratio, hot),
             };
-            {
-                let (above, below) = self.scratch.g.split_at_mut((level + 1) * points);
-                let above = &above[level * points..];
-                for ((g, a), &u) in below[..points].iter_mut().zip(above).zip(&self.rule.nodes) {
-                    let new = factor(u, zero, hot);
-                    *g = match old {
-                        None => a * new,
-                        Some((z, h)) => {
-                            let replaced = factor(u, z, h);
-                            if replaced == 0.0 {
-                                0.0
-                            } else {
-                                a / replaced * new
-                            }
-                        }
-                    };
+            // The child's G (this feature's factor f = u hot + (1 - u) zero
+            // in place of the split's it replaces) and the edge's weight
+            // `w_q (hot - zero) / f`, less the replaced split's. Cold splits
+            // need no division: their weight is `-w_q / (1 - u_q)`.
+            let rule = self.rule;
+            let (above, below) = self.scratch.g.split_at_mut((level + 1) * points);
+            let g_above = &above[level * points..];
+            let g_below = &mut below[..points];
+            let weight = &mut self.scratch.w[(level + 1) * points..(level + 2) * points];
+            let points_of = g_below
+                .iter_mut()
+                .zip(weight.iter_mut())
+                .zip(g_above)
+                .zip(rule.nodes.iter().zip(&rule.weights).zip(&rule.cold));
+            match (old, hot) {
+                (None, true) => {
+                    for (((g, w), a), ((u, wq), _)) in points_of {
+                        let f = u + (1.0 - u) * zero;
+                        *g = a * f;
+                        *w = wq * (1.0 - zero) / f;
+                    }
+                }
+                (None, false) => {
+                    for (((g, w), a), ((u, _), cold)) in points_of {
+                        *g = a * (1.0 - u) * zero;
+                        *w = -cold;
+                    }
+                }
+                (Some((z_old, true)), true) => {
+                    for (((g, w), a), ((u, wq), _)) in points_of {
+                        let f = u + (1.0 - u) * zero;
+                        let f_old = u + (1.0 - u) * z_old;
+                        *g = a * f / f_old;
+                        *w = wq * ((1.0 - zero) / f - (1.0 - z_old) / f_old);
+                    }
+                }
+                (Some((z_old, true)), false) => {
+                    for (((g, w), a), ((u, wq), cold)) in points_of {
+                        let f_old = u + (1.0 - u) * z_old;
+                        *g = a * (1.0 - u) * zero / f_old;
+                        *w = -cold - wq * (1.0 - z_old) / f_old;
+                    }
+                }
+                // Cold before and still cold: the factor only shrinks by
+                // the new share, `(1 - u)` cancels, and the weights cancel.
+                (Some((z_old, false)), _) => {
+                    let scale = if z_old > 0.0 { zero / z_old } else { 0.0 };
+                    for (((g, w), a), _) in points_of {
+                        *g = a * scale;
+                        *w = 0.0;
+                    }
                 }
             }
+            let contributes = !matches!(old, Some((_, false)));
             if let Some(slot) = self.scratch.on_path.get_mut(feature) {
                 *slot = Some((zero, hot));
             }
@@ -465,22 +517,12 @@ impl Walk<'_> {
             let (parent, below) = self.scratch.s.split_at_mut((level + 1) * width);
             let parent = &mut parent[level * width..];
             let below = &below[..width];
-            if let Some(out) = self.phi.get_mut(feature * n_out..(feature + 1) * n_out) {
-                for ((&u, &w), sums) in self
-                    .rule
-                    .nodes
-                    .iter()
-                    .zip(&self.rule.weights)
-                    .zip(below.chunks_exact(n_out))
-                {
-                    let mut weight = weight_of(u, zero, hot);
-                    if let Some((z, h)) = old {
-                        weight -= weight_of(u, z, h);
+            if contributes {
+                let weight = &self.scratch.w[(level + 1) * points..(level + 2) * points];
+                if let Some(out) = self.phi.get_mut(feature * n_out..(feature + 1) * n_out) {
+                    for (w, sums) in weight.iter().zip(below.chunks_exact(n_out)) {
+                        out.iter_mut().zip(sums).for_each(|(o, sum)| *o += w * sum);
                     }
-                    let weight = w * weight;
-                    out.iter_mut()
-                        .zip(sums)
-                        .for_each(|(o, sum)| *o += weight * sum);
                 }
             }
             if child_idx == 0 {
