@@ -322,7 +322,11 @@ struct Rule {
 fn ensure_rule(rules: &mut Vec<Rule>, points: usize) {
     while rules.len() <= points {
         let (nodes, weights) = gauss_legendre(rules.len());
-        let cold = nodes.iter().zip(&weights).map(|(u, w)| w / (1.0 - u)).collect();
+        let cold = nodes
+            .iter()
+            .zip(&weights)
+            .map(|(u, w)| w / (1.0 - u))
+            .collect();
         rules.push(Rule {
             nodes,
             weights,
@@ -448,7 +452,11 @@ impl Walk<'_> {
             .enumerate()
         {
             let child_cover = self.tree.nodes.get(child).map_or(0.0, Node::cover);
-            let ratio = if cover > 0.0 { child_cover / cover } else { 0.0 };
+            let ratio = if cover > 0.0 {
+                child_cover / cover
+            } else {
+                0.0
+            };
             let (zero, hot) = match old {
                 Some((z, h)) => (z * ratio, h && hot),
                 None => (ratio, hot),

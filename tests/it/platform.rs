@@ -55,7 +55,8 @@ fn a_batch_request_round_trips_without_its_bytes() {
     };
     let mut request = original.clone();
     let bytes = request.take_bytes().unwrap();
-    let mut back: JobRequest = serde_json::from_str(&serde_json::to_string(&request).unwrap()).unwrap();
+    let mut back: JobRequest =
+        serde_json::from_str(&serde_json::to_string(&request).unwrap()).unwrap();
     back.put_bytes(bytes);
     assert_eq!(back, original);
 }
