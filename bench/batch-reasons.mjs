@@ -16,6 +16,8 @@ const browser = await launch();
 const page = await browser.newPage();
 await page.goto(`${BASE}/#demo`);
 await page.waitForSelector('#quality-title', { timeout: 60_000 });
+// Builds with the instant demo finish it before we train (older ones have none).
+await page.waitForSelector('text=Demo ready', { timeout: 15_000 }).catch(() => {});
 await page.click('nav a[href="#model"]');
 await page.click('button:has-text("Train model")');
 await page.waitForSelector('#verdict', { timeout: 180_000 });

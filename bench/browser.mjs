@@ -1,6 +1,6 @@
 // Browser benchmarks: runs each workload of src/ui/bench.rs in Debian's
 // Chromium against the built site and prints the figures beside the goals.
-//   scripts/build.sh && python3 -m http.server 8765 --bind 127.0.0.1 --directory dist &
+//   scripts/build.sh --bench && python3 -m http.server 8765 --bind 127.0.0.1 --directory dist &
 //   BASE_URL=http://127.0.0.1:8765 node bench/browser.mjs
 import { launch, BASE } from '../tests/browser/helpers.mjs';
 

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::import::{self, Dataset, Imported, ReadOptions};
+use crate::instant_demo::{self, InstantDemo};
 use crate::model::batch::{self, BatchResult};
 use crate::model::train::{self, TrainConfig, TrainedModel};
 use crate::segment::{self, SegmentConfig, Segmentation};
@@ -44,6 +45,30 @@ pub enum JobRequest {
         dataset: Box<Dataset>,
         config: Box<TrainConfig>,
     },
+    /// Build the instant demo (`#demo`): data, model, decisions, groups and
+    /// a simulation.
+    Demo { seed: u64 },
+}
+
+impl JobRequest {
+    /// Takes the file's bytes out of an import or batch request (empty
+    /// afterwards), so the page can hand them to the worker as a typed array
+    /// instead of JSON numbers; `None` for requests without a file.
+    pub fn take_bytes(&mut self) -> Option<Vec<u8>> {
+        match self {
+            JobRequest::Import { bytes, .. } | JobRequest::Batch { bytes, .. } => {
+                Some(std::mem::take(bytes))
+            }
+            _ => None,
+        }
+    }
+
+    /// Puts the bytes [`JobRequest::take_bytes`] took back (the worker's side).
+    pub fn put_bytes(&mut self, file: Vec<u8>) {
+        if let JobRequest::Import { bytes, .. } | JobRequest::Batch { bytes, .. } = self {
+            *bytes = file;
+        }
+    }
 }
 
 /// A finished job's result.
@@ -54,6 +79,7 @@ pub enum JobResult {
     Scored(BatchResult),
     Simulated(Box<SimReport>),
     Segmented(Box<Segmentation>),
+    Demo(Box<InstantDemo>),
 }
 
 /// What the worker sends back while and after it works.
@@ -154,6 +180,19 @@ pub fn run(request: JobRequest, progress: &mut dyn FnMut(JobUpdate)) -> JobUpdat
             match train::train(&dataset, &config) {
                 Ok(model) => JobUpdate::Done(Box::new(JobResult::Trained(Box::new(model)))),
                 Err(err) => JobUpdate::Failed(format!("The model could not be trained: {err}")),
+            }
+        }
+        JobRequest::Demo { seed } => {
+            let mut report = |stage: &str, done: usize, total: usize| {
+                progress(JobUpdate::Progress {
+                    stage: stage.to_string(),
+                    done,
+                    total,
+                })
+            };
+            match instant_demo::build(seed, &mut report) {
+                Ok(demo) => JobUpdate::Done(Box::new(JobResult::Demo(Box::new(demo)))),
+                Err(err) => JobUpdate::Failed(format!("The demo could not be built: {err}")),
             }
         }
     }

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod envelope;
 pub mod flows;
 pub mod import;
+pub mod instant_demo;
 pub mod jobs;
 pub mod model;
 pub mod ranker;

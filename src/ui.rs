@@ -4,6 +4,7 @@
 //! Worker) live in their own modules here.
 
 pub mod app;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod components;
 pub mod files;

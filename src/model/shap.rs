@@ -6,11 +6,11 @@
 //! the row, at a split on an unknown one average both children weighted by
 //! the training weight (cover) that reached them. The Shapley values of that
 //! game add up exactly: `base[c] + sum_f values[f][c] == predict_proba(row)[c]`.
-//! [`tree_shap`] computes them in polynomial time: path-dependent TreeSHAP
-//! (Lundberg, Erion and Lee 2018), each leaf's share written in closed form
-//! over the hot and cold features on its path (see `Walk::leaf`), all classes
-//! in one pass since a leaf's classes share one weight; [`tree_shap_class`]
-//! does one class. [`brute_force_shap`] enumerates every subset of features
+//! [`tree_shap`] computes them exactly in time linear in the tree's size:
+//! path-dependent TreeSHAP (Lundberg, Erion and Lee 2018) by the Linear
+//! TreeSHAP method (Yu et al. 2022; see `Walk`), all classes in one pass
+//! since a leaf's classes share one weight; [`tree_shap_class`] does one
+//! class. [`brute_force_shap`] enumerates every subset of features
 //! with the same value function and exists to check them in tests.
 
 use serde::{Deserialize, Serialize};
@@ -65,21 +65,31 @@ fn walk_forest(forest: &Forest, row: &[f64], first: usize, n_out: usize) -> (Vec
     let mut base = vec![0.0; n_out];
     // Flat, row-major `n_features x n_out` while accumulating.
     let mut phi = vec![0.0; n_features * n_out];
-    let mut scratch = Scratch::default();
+    let mut scratch = Scratch::new(n_features);
+    let mut rules = Vec::new();
     for tree in forest.trees() {
         if tree.nodes.is_empty() {
             continue;
         }
         add_expected(tree, first, &mut base);
+        let depth = scratch.depth_of(tree);
+        if depth == 0 {
+            continue;
+        }
+        // Leaves have at most `depth` unique features: degree below `depth`.
+        let points = depth.div_ceil(2);
+        ensure_rule(&mut rules, points);
+        scratch.reset(depth + 1, points, n_out);
         let mut walk = Walk {
             tree,
             row,
             first,
             n_out,
+            rule: &rules[points],
             phi: &mut phi,
             scratch: &mut scratch,
         };
-        walk.visit(0);
+        walk.visit(0, 0);
     }
     (base, phi)
 }
@@ -229,57 +239,99 @@ fn conditional_expectation(tree: &Tree, row: &[f64], known: usize, node_idx: usi
     }
 }
 
-/// One unique feature on the path from the root to the current node: the
-/// share of cover that flows down the path through its splits (`zero`, what
-/// an unknown feature contributes) and whether the row itself goes that way
-/// at every one of them (`hot`, what a known feature contributes).
-#[derive(Debug, Clone, Copy)]
-struct Step {
-    feature: usize,
-    zero: f64,
-    hot: bool,
-}
-
-/// Buffers reused from leaf to leaf and tree to tree.
-#[derive(Default)]
+/// Buffers reused from tree to tree.
 struct Scratch {
-    path: Vec<Step>,
-    /// `(feature, zero)` of the path's hot features at the current leaf.
-    hot: Vec<(usize, f64)>,
-    /// `[hot feature j * points + node q]`: `u_q + (1 - u_q) zero_j`, and
-    /// the product of those before j.
-    factor: Vec<f64>,
-    before: Vec<f64>,
-    /// Per node: the running product, and the quadrature weight times power.
-    product: Vec<f64>,
-    scaled: Vec<f64>,
-    /// `rules[n]`: Gauss-Legendre quadrature with n points.
-    rules: Vec<Rule>,
-}
-
-/// Gauss-Legendre nodes and weights on [0, 1], and `(1 - u)^k` for each
-/// node and `k <= 2n` (every power a leaf needs).
-struct Rule {
-    nodes: Vec<f64>,
-    weights: Vec<f64>,
-    powers: Vec<Vec<f64>>,
+    /// Per feature, its splits on the current path combined: the share of
+    /// cover that flows down through them (`zero`) and whether the row goes
+    /// that way at every one of them (`hot`). `None` off the path.
+    on_path: Vec<Option<(f64, bool)>>,
+    /// Per depth, the path polynomial `G` at each quadrature node.
+    g: Vec<f64>,
+    /// Per depth, `points x n_out`: the subtree's sum of leaf value times `G`.
+    s: Vec<f64>,
+    /// Per depth, the edge's quadrature weight times `(hot - zero) / f`,
+    /// less the same for the split it replaces.
+    w: Vec<f64>,
+    /// Per node, its depth (to size the quadrature).
+    depth: Vec<usize>,
 }
 
 impl Scratch {
-    fn ensure_rule(&mut self, points: usize) {
-        while self.rules.len() <= points {
-            let n = self.rules.len();
-            let (nodes, weights) = gauss_legendre(n);
-            let powers = nodes
-                .iter()
-                .map(|u| (0..=2 * n as i32).map(|k| (1.0 - u).powi(k)).collect())
-                .collect();
-            self.rules.push(Rule {
-                nodes,
-                weights,
-                powers,
-            });
+    fn new(n_features: usize) -> Self {
+        Scratch {
+            on_path: vec![None; n_features],
+            g: Vec::new(),
+            s: Vec::new(),
+            w: Vec::new(),
+            depth: Vec::new(),
         }
+    }
+
+    /// Room for `levels` depths, the root's `G` set to 1.
+    fn reset(&mut self, levels: usize, points: usize, n_out: usize) {
+        self.g.clear();
+        self.g.resize(levels * points, 1.0);
+        self.s.clear();
+        self.s.resize(levels * points * n_out, 0.0);
+        self.w.clear();
+        self.w.resize(levels * points, 0.0);
+    }
+
+    /// Longest root-to-leaf path of `tree`, in edges ([`Tree::depth`]
+    /// without allocating for every row).
+    fn depth_of(&mut self, tree: &Tree) -> usize {
+        self.depth.clear();
+        self.depth.resize(tree.nodes.len(), 0);
+        let mut deepest = 0;
+        for (node_idx, node) in tree.nodes.iter().enumerate() {
+            if let Node::Split { left, right, .. } = node {
+                let below = self.depth[node_idx] + 1;
+                for child in [*left, *right] {
+                    if let Some(slot) = self.depth.get_mut(child) {
+                        *slot = below;
+                    }
+                }
+                deepest = deepest.max(below);
+            }
+        }
+        deepest
+    }
+
+    fn grow(&mut self, levels: usize, points: usize, n_out: usize) {
+        if self.g.len() < levels * points {
+            self.g.resize(levels * points, 1.0);
+        }
+        if self.s.len() < levels * points * n_out {
+            self.s.resize(levels * points * n_out, 0.0);
+        }
+        if self.w.len() < levels * points {
+            self.w.resize(levels * points, 0.0);
+        }
+    }
+}
+
+/// Gauss-Legendre nodes and weights on [0, 1].
+struct Rule {
+    nodes: Vec<f64>,
+    weights: Vec<f64>,
+    /// `weights[q] / (1 - nodes[q])`: a cold edge's whole weight.
+    cold: Vec<f64>,
+}
+
+/// `rules[n]` has `n` points; grows to `points`.
+fn ensure_rule(rules: &mut Vec<Rule>, points: usize) {
+    while rules.len() <= points {
+        let (nodes, weights) = gauss_legendre(rules.len());
+        let cold = nodes
+            .iter()
+            .zip(&weights)
+            .map(|(u, w)| w / (1.0 - u))
+            .collect();
+        rules.push(Rule {
+            nodes,
+            weights,
+            cold,
+        });
     }
 }
 
@@ -317,164 +369,175 @@ fn gauss_legendre(n: usize) -> (Vec<f64>, Vec<f64>) {
     (nodes, weights)
 }
 
+/// Linear TreeSHAP (Yu, Cohen, Dinh and Lundberg 2022) over one tree.
+///
+/// Restricted to the `d` unique features on a leaf's path, the leaf's value
+/// for a set S of known features is `v * prod_{j in S} hot_j * prod_{j not in
+/// S} zero_j`, where `hot_j` is 1 or 0 and `zero_j` the share of cover the
+/// path's splits on j pass on. Feature i's Shapley value from the leaf is
+///
+/// `v (hot_i - zero_i) sum_{S in P-i} w(|S|) prod_{j in S} hot_j prod_{P-i-S} zero_j`,
+///
+/// and the Shapley weight `w(s) = s! (d-1-s)! / d!` is the Beta integral
+/// `int_0^1 u^s (1-u)^(d-1-s) du`, so the sum is
+/// `int_0^1 G(u) / f_i(u) du` with `f_j(u) = u hot_j + (1-u) zero_j` and
+/// `G = prod_j f_j`, a polynomial of degree `d - 1`: Gauss-Legendre
+/// quadrature with `ceil(depth / 2)` points integrates it exactly.
+///
+/// Each leaf's `G` is built on the way down, one factor per edge. On the way
+/// up, each node sums `v G` over the leaves below it (`S`, one value per
+/// quadrature point), and the edge into a child that splits on feature i
+/// adds `(hot - zero) int S / f_i` to i's value: every leaf below shares
+/// that edge's factor for i, so the division is exact. Where i is split
+/// again further down, the deeper edge's factor replaces the earlier one for
+/// the leaves below it; the deeper edge takes those leaves out of the
+/// earlier edge's sum, which is still exact because the quadrature is linear.
+/// The work is a few operations per node and quadrature point, against a
+/// product over the whole path at every leaf before.
 struct Walk<'a> {
     tree: &'a Tree,
     row: &'a [f64],
     /// The first class explained, and how many.
     first: usize,
     n_out: usize,
+    rule: &'a Rule,
     phi: &'a mut [f64],
     scratch: &'a mut Scratch,
 }
 
 impl Walk<'_> {
-    /// Depth-first over the tree, keeping the path's unique features.
-    fn visit(&mut self, node_idx: usize) {
-        match &self.tree.nodes[node_idx] {
-            Node::Leaf { distribution, .. } => self.leaf(distribution),
-            Node::Split {
-                feature,
-                threshold,
-                left,
-                right,
-                cover,
-            } => {
-                let value = self.row.get(*feature).copied().unwrap_or(f64::NAN);
-                let goes_left = value <= *threshold;
-                for (child, hot) in [(*left, goes_left), (*right, !goes_left)] {
-                    let zero = self.tree.nodes[child].cover() / cover;
-                    let path = &mut self.scratch.path;
-                    if let Some(k) = path.iter().position(|s| s.feature == *feature) {
-                        // A feature met again: its splits combine.
-                        let saved = path[k];
-                        path[k].zero *= zero;
-                        path[k].hot &= hot;
-                        self.visit(child);
-                        self.scratch.path[k] = saved;
-                    } else {
-                        path.push(Step {
-                            feature: *feature,
-                            zero,
-                            hot,
-                        });
-                        self.visit(child);
-                        self.scratch.path.pop();
+    /// Leaves `S` of the subtree at `node_idx` in `s[level]`, given its
+    /// path polynomial in `g[level]`.
+    fn visit(&mut self, node_idx: usize, level: usize) {
+        let points = self.rule.nodes.len();
+        let n_out = self.n_out;
+        let width = points * n_out;
+        let node = self.tree.nodes.get(node_idx);
+        let Some(Node::Split {
+            feature,
+            threshold,
+            left,
+            right,
+            cover,
+        }) = node
+        else {
+            let g = &self.scratch.g[level * points..(level + 1) * points];
+            let s = &mut self.scratch.s[level * width..(level + 1) * width];
+            // A checked forest has a share per class; anything else adds nothing.
+            let shares = match node {
+                Some(Node::Leaf { distribution, .. }) => {
+                    distribution.get(self.first..self.first + n_out)
+                }
+                _ => None,
+            };
+            match shares {
+                Some(shares) => {
+                    for (out, g) in s.chunks_exact_mut(n_out).zip(g) {
+                        out.iter_mut()
+                            .zip(shares)
+                            .for_each(|(o, share)| *o = g * share);
+                    }
+                }
+                None => s.fill(0.0),
+            }
+            return;
+        };
+        let (feature, cover) = (*feature, *cover);
+        self.scratch.grow(level + 2, points, n_out);
+        let value = self.row.get(feature).copied().unwrap_or(f64::NAN);
+        let goes_left = value <= *threshold;
+        let old = self.scratch.on_path.get(feature).copied().flatten();
+        for (child_idx, (child, hot)) in [(*left, goes_left), (*right, !goes_left)]
+            .into_iter()
+            .enumerate()
+        {
+            let child_cover = self.tree.nodes.get(child).map_or(0.0, Node::cover);
+            let ratio = if cover > 0.0 {
+                child_cover / cover
+            } else {
+                0.0
+            };
+            let (zero, hot) = match old {
+                Some((z, h)) => (z * ratio, h && hot),
+                None => (ratio, hot),
+            };
+            // The child's G (this feature's factor f = u hot + (1 - u) zero
+            // in place of the split's it replaces) and the edge's weight
+            // `w_q (hot - zero) / f`, less the replaced split's. Cold splits
+            // need no division: their weight is `-w_q / (1 - u_q)`.
+            let rule = self.rule;
+            let (above, below) = self.scratch.g.split_at_mut((level + 1) * points);
+            let g_above = &above[level * points..];
+            let g_below = &mut below[..points];
+            let weight = &mut self.scratch.w[(level + 1) * points..(level + 2) * points];
+            let points_of = g_below
+                .iter_mut()
+                .zip(weight.iter_mut())
+                .zip(g_above)
+                .zip(rule.nodes.iter().zip(&rule.weights).zip(&rule.cold));
+            match (old, hot) {
+                (None, true) => {
+                    for (((g, w), a), ((u, wq), _)) in points_of {
+                        let f = u + (1.0 - u) * zero;
+                        *g = a * f;
+                        *w = wq * (1.0 - zero) / f;
+                    }
+                }
+                (None, false) => {
+                    for (((g, w), a), ((u, _), cold)) in points_of {
+                        *g = a * (1.0 - u) * zero;
+                        *w = -cold;
+                    }
+                }
+                (Some((z_old, true)), true) => {
+                    for (((g, w), a), ((u, wq), _)) in points_of {
+                        let f = u + (1.0 - u) * zero;
+                        let f_old = u + (1.0 - u) * z_old;
+                        *g = a * f / f_old;
+                        *w = wq * ((1.0 - zero) / f - (1.0 - z_old) / f_old);
+                    }
+                }
+                (Some((z_old, true)), false) => {
+                    for (((g, w), a), ((u, wq), cold)) in points_of {
+                        let f_old = u + (1.0 - u) * z_old;
+                        *g = a * (1.0 - u) * zero / f_old;
+                        *w = -cold - wq * (1.0 - z_old) / f_old;
+                    }
+                }
+                // Cold before and still cold: the factor only shrinks by
+                // the new share, `(1 - u)` cancels, and the weights cancel.
+                (Some((z_old, false)), _) => {
+                    let scale = if z_old > 0.0 { zero / z_old } else { 0.0 };
+                    for (((g, w), a), _) in points_of {
+                        *g = a * scale;
+                        *w = 0.0;
                     }
                 }
             }
-        }
-    }
-
-    /// A leaf's share of every path feature's Shapley value.
-    ///
-    /// Restricted to the `d` features on its path, the leaf's value for a set
-    /// S of known features is `v * prod_{j in S} hot_j * prod_{j not in S}
-    /// zero_j`, where `hot_j` is 1 or 0. A term survives only when every known
-    /// feature is hot, so with H the hot features (h of them) and C the cold:
-    ///
-    /// - a cold feature gets `-v Z(C) sum_{S in H} w(|S|) prod_{H - S} zero`,
-    /// - a hot feature i gets `v (1 - zero_i) Z(C) sum_{S in H-i} w(|S|) prod_{H-i-S} zero`,
-    ///
-    /// with `Z(C)` the product of the cold zeros and the Shapley weight
-    /// `w(s) = s! (d-1-s)! / d!`. That weight is the Beta integral
-    /// `int_0^1 u^s (1-u)^(d-1-s) du`, so each sum over subsets folds into
-    /// `int_0^1 (1-u)^(d-1-|T|) prod_{j in T} (u + (1-u) zero_j) du`, a
-    /// polynomial of degree `d - 1` that Gauss-Legendre quadrature with
-    /// `ceil(d / 2)` points integrates exactly. The work is O(h d) independent
-    /// multiplications per leaf, with no division and no cancellation, where
-    /// the original algorithm unwinds one long chain of dependent steps per
-    /// feature (this is the idea behind Linear TreeSHAP, Yu et al. 2022).
-    fn leaf(&mut self, distribution: &[f64]) {
-        let scratch = &mut *self.scratch;
-        let d = scratch.path.len();
-        if d == 0 {
-            return;
-        }
-        scratch.hot.clear();
-        let mut cold_product = 1.0;
-        for step in &scratch.path {
-            if step.hot {
-                scratch.hot.push((step.feature, step.zero));
+            let contributes = !matches!(old, Some((_, false)));
+            if let Some(slot) = self.scratch.on_path.get_mut(feature) {
+                *slot = Some((zero, hot));
+            }
+            self.visit(child, level + 1);
+            if let Some(slot) = self.scratch.on_path.get_mut(feature) {
+                *slot = old;
+            }
+            let (parent, below) = self.scratch.s.split_at_mut((level + 1) * width);
+            let parent = &mut parent[level * width..];
+            let below = &below[..width];
+            if contributes {
+                let weight = &self.scratch.w[(level + 1) * points..(level + 2) * points];
+                if let Some(out) = self.phi.get_mut(feature * n_out..(feature + 1) * n_out) {
+                    for (w, sums) in weight.iter().zip(below.chunks_exact(n_out)) {
+                        out.iter_mut().zip(sums).for_each(|(o, sum)| *o += w * sum);
+                    }
+                }
+            }
+            if child_idx == 0 {
+                parent.copy_from_slice(below);
             } else {
-                cold_product *= step.zero;
+                parent.iter_mut().zip(below).for_each(|(p, b)| *p += b);
             }
-        }
-        let h = scratch.hot.len();
-        let points = d.div_ceil(2);
-        scratch.ensure_rule(points);
-        let rule = &scratch.rules[points];
-        for buffer in [&mut scratch.factor, &mut scratch.before] {
-            buffer.clear();
-            buffer.resize(h * points, 0.0);
-        }
-        scratch.product.clear();
-        scratch.product.resize(points, 1.0);
-        // The nodes are the inner loop: their products are independent chains
-        // the processor overlaps, where one chain per node would wait on each
-        // multiplication in turn.
-        for (j, &(_, zero)) in scratch.hot.iter().enumerate() {
-            let factors = &mut scratch.factor[j * points..(j + 1) * points];
-            let befores = &mut scratch.before[j * points..(j + 1) * points];
-            for (((factor, before), product), &u) in factors
-                .iter_mut()
-                .zip(befores.iter_mut())
-                .zip(scratch.product.iter_mut())
-                .zip(&rule.nodes)
-            {
-                *factor = u + (1.0 - u) * zero;
-                *before = *product;
-                *product *= *factor;
-            }
-        }
-        // A checked forest has a share per class; an unchecked one adds nothing.
-        let shares = distribution
-            .get(self.first..self.first + self.n_out)
-            .unwrap_or(&[]);
-        let n_out = self.n_out;
-        let add = |phi: &mut [f64], feature: usize, amount: f64| {
-            let out = &mut phi[feature * n_out..(feature + 1) * n_out];
-            for (sum, share) in out.iter_mut().zip(shares) {
-                *sum += amount * share;
-            }
-        };
-        // (1 - u)^(d - 1 - |T|): T = H for a cold feature, H - i for a hot one.
-        if h < d {
-            let integral: f64 = rule
-                .weights
-                .iter()
-                .zip(&rule.powers)
-                .zip(&scratch.product)
-                .map(|((weight, powers), product)| weight * powers[d - 1 - h] * product)
-                .sum();
-            let amount = -cold_product * integral;
-            for step in scratch.path.iter().filter(|s| !s.hot) {
-                add(self.phi, step.feature, amount);
-            }
-        }
-        scratch.scaled.clear();
-        scratch.scaled.extend(
-            rule.weights
-                .iter()
-                .zip(&rule.powers)
-                .map(|(w, p)| w * p[d - h]),
-        );
-        // Reuse `product` as the product of the factors after j.
-        scratch.product.iter_mut().for_each(|p| *p = 1.0);
-        for (j, &(feature, zero)) in scratch.hot.iter().enumerate().rev() {
-            let factors = &scratch.factor[j * points..(j + 1) * points];
-            let befores = &scratch.before[j * points..(j + 1) * points];
-            let mut integral = 0.0;
-            for (((after, factor), before), scaled) in scratch
-                .product
-                .iter_mut()
-                .zip(factors)
-                .zip(befores)
-                .zip(&scratch.scaled)
-            {
-                integral += scaled * before * *after;
-                *after *= factor;
-            }
-            add(self.phi, feature, (1.0 - zero) * cold_product * integral);
         }
     }
 }

@@ -6,6 +6,9 @@ use gloo::events::EventListener;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use crate::jobs::{JobRequest, JobResult};
+use crate::ui::components::progress::JobProgress;
+use crate::ui::jobs::use_job;
 use crate::ui::screens::{self, Screen};
 use crate::ui::state::{Action, AppContext, AppState, Notice};
 use crate::ui::storage;
@@ -29,9 +32,21 @@ pub fn App() -> Html {
     let screen = use_state(|| Screen::from_hash(&current_hash()));
     let save_status = use_state(|| SaveStatus::Idle);
 
+    // The instant demo, built in the worker; applied if the workspace is
+    // still the plain demo by then.
+    let demo_job = {
+        let state = state.clone();
+        use_job(Callback::from(move |result| match result {
+            Ok(JobResult::Demo(demo)) => state.dispatch(Action::DemoReady(demo)),
+            Ok(_) => {}
+            Err(message) => state.dispatch(Action::Notify(Notice::Error(message))),
+        }))
+    };
+
     // Read the saved workspace once; `#demo` then replaces it with the demo.
     {
         let state = state.clone();
+        let demo_job = demo_job.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
                 match storage::load().await {
@@ -47,6 +62,14 @@ pub fn App() -> Html {
                         notice: Notice::Info(DEMO_NOTICE.into()),
                     });
                     screens::go(Screen::Data);
+                    // The model, decisions, groups and simulation follow
+                    // from the worker (`instant_demo`).
+                    demo_job.start(
+                        JobRequest::Demo {
+                            seed: workspace::DEMO_SEED,
+                        },
+                        "Building the demo",
+                    );
                 }
             });
         });
@@ -138,6 +161,9 @@ pub fn App() -> Html {
             <nav aria-label="Screens"><ul>{ for nav }</ul></nav>
             <main id="main">
                 { for notice }
+                if demo_job.is_running() {
+                    <JobProgress job={demo_job.clone()} />
+                }
                 { body }
             </main>
         </ContextProvider<AppContext>>

@@ -56,7 +56,7 @@ impl JobHandle {
                 on_result.emit(Err(message));
             }
         });
-        match JobRunner::start(&request, on_update) {
+        match JobRunner::start(request, on_update) {
             Ok(runner) => {
                 self.state.set(JobState::Running {
                     stage: first_stage.to_string(),

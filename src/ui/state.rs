@@ -7,7 +7,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::import::{ColumnKind, Dataset, Problem, Role, SuccessRule};
+use crate::instant_demo::InstantDemo;
 use crate::model::batch::BatchResult;
+use crate::sim::SimReport;
 use crate::workspace::Workspace;
 
 /// A scored batch file, kept while the page is open so that reviewing a row
@@ -46,6 +48,9 @@ pub struct AppState {
     pub batch: Option<Rc<BatchSession>>,
     /// A referral waiting for the Triage screen to open it.
     pub review: Option<Rc<Review>>,
+    /// The instant demo's baseline simulation, shown on the Simulator screen
+    /// until the workspace is replaced (not saved).
+    pub demo_simulation: Option<Rc<SimReport>>,
 }
 
 pub enum Action {
@@ -74,6 +79,10 @@ pub enum Action {
     /// Open a referral in Triage; `ReviewTaken` once Triage has it.
     Review(Review),
     ReviewTaken,
+    /// The instant demo was built in the worker. Applied only if the
+    /// workspace is still the plain demo it was built from (the user may
+    /// have opened or changed something meanwhile).
+    DemoReady(Box<InstantDemo>),
 }
 
 impl AppState {
@@ -103,8 +112,23 @@ impl Reducible for AppState {
                 import_problems: Rc::default(),
                 batch: None,
                 review: None,
+                demo_simulation: None,
                 ..self.changed(workspace)
             },
+            Action::DemoReady(demo)
+                if *self.workspace == crate::workspace::demo(crate::workspace::DEMO_SEED) =>
+            {
+                let InstantDemo {
+                    workspace,
+                    simulation,
+                } = *demo;
+                AppState {
+                    notice: Some(Notice::Info(DEMO_READY_NOTICE.into())),
+                    demo_simulation: Some(Rc::new(simulation)),
+                    ..self.changed(workspace)
+                }
+            }
+            Action::DemoReady(_) => (*self).clone(),
             Action::SetData {
                 dataset,
                 problems,
@@ -190,6 +214,9 @@ impl Reducible for AppState {
         Rc::new(next)
     }
 }
+
+/// The banner once the instant demo is ready: it says the data are made up.
+pub const DEMO_READY_NOTICE: &str = "Demo ready: synthetic referrals made up by Signpost (no real people), with a model trained on them, example decisions, groups and a simulation. Nothing here is real.";
 
 /// The state handle every screen reads and dispatches to.
 pub type AppContext = UseReducerHandle<AppState>;

@@ -9,6 +9,7 @@ mod model;
 mod model_choice;
 mod model_cli;
 mod model_file;
+mod platform;
 mod ranker;
 mod segment;
 mod sim;

@@ -438,10 +438,11 @@ fn cli_train_prints_the_report_keys() {
 }
 
 /// The forest of a small seeded demo model, as `forest_fingerprint_hex` in
-/// `src/ui/bench.rs` computes it in the browser. `tests/browser/triage.test.mjs`
-/// checks the page gets this same value, so native and WebAssembly builds
-/// train the same model from the same seed.
-pub const DEMO_MODEL_FINGERPRINT: &str = "295fefa6e6a7afb5";
+/// `src/ui/bench.rs` computes it in the browser (`bench/browser.mjs` prints
+/// it); `tests/it/platform.rs` pins the full demo model that
+/// `tests/browser/triage.test.mjs` compares with the page's. Refreshed when
+/// the demo's past allocations became 80% right (issue 15).
+pub const DEMO_MODEL_FINGERPRINT: &str = "92cc0cf10a578939";
 
 #[test]
 fn demo_model_fingerprint_is_the_same_natively_and_in_the_browser() {

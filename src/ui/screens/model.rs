@@ -427,6 +427,7 @@ fn Report(props: &ReportProps) -> Html {
             <h3>{ "Model card" }</h3>
             <dl class="card">
                 <dt>{ "Trained" }</dt><dd>{ &model.card.date }</dd>
+                <dt>{ "Fingerprint" }</dt><dd id="model-fingerprint">{ format!("{:016x}", model.forest.fingerprint()) }</dd>
                 <dt>{ "Data" }</dt><dd>{ &model.card.data_summary }</dd>
                 <dt>{ "Features" }</dt><dd>{ model.card.features.join(", ") }</dd>
                 <dt>{ "Figures" }</dt><dd>{ &model.card.figures }</dd>

@@ -115,8 +115,17 @@ pub fn SimulatorScreen() -> Html {
         let baseline = baseline.clone();
         use_state(move || baseline)
     };
-    let base_report = use_state(|| None::<Rc<SimReport>>);
-    let whatif_report = use_state(|| None::<Rc<SimReport>>);
+    // The instant demo's run is ready for its scenario when no what-if
+    // came with the link (baseline = what-if until the user changes one).
+    let ready = app
+        .demo_simulation
+        .clone()
+        .filter(|r| r.scenario == baseline.name && fragment_param().is_none());
+    let base_report = {
+        let ready = ready.clone();
+        use_state(move || ready)
+    };
+    let whatif_report = use_state(move || ready);
     let chart_service = use_state(|| 0_usize);
     let phase = use_mut_ref(|| Phase::Idle);
     let pending = use_mut_ref(|| None::<Scenario>);
