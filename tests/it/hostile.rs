@@ -308,7 +308,10 @@ fn negative_numbers_reach_the_check_that_states_the_range() {
 /// build with overflow checks.
 #[test]
 fn a_sheet_with_reversed_dimensions_does_not_crash() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/reversed_dimension.xlsx");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/reversed_dimension.xlsx"
+    );
     let bytes = std::fs::read(path).unwrap();
     let _ = import("reversed_dimension.xlsx", &bytes, &ReadOptions::default());
     let _ = signpost::ranker::import_directory("reversed_dimension.xlsx", &bytes);
