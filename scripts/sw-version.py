@@ -15,10 +15,12 @@ sw_path = os.path.join(staging, "sw.js")
 if not os.path.exists(sw_path):
     sys.exit("sw-version.py: sw.js is missing from the build; check index.html copies www/sw.js")
 
+# Every file of the build, in subfolders too (wasm-bindgen's snippets/).
 files = sorted(
-    name
-    for name in os.listdir(staging)
-    if os.path.isfile(os.path.join(staging, name)) and name != "sw.js"
+    os.path.relpath(os.path.join(folder, name), staging).replace(os.sep, "/")
+    for folder, _, names in os.walk(staging)
+    for name in names
+    if not (folder == staging and name in ("sw.js", "version.txt"))
 )
 for needed in ["index.html", "signpost-app_bg.wasm", "worker_bg.wasm", "worker_loader.js"]:
     if needed not in files:
