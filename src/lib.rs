@@ -9,6 +9,7 @@ pub mod demo;
 pub mod import;
 pub mod jobs;
 pub mod model;
+pub mod oversight;
 pub mod ranker;
 pub mod rng;
 pub mod segment;

@@ -89,6 +89,10 @@ pub struct TrainConfig {
     pub propensity_clip: f64,
     /// Target coverage of the prediction sets.
     pub coverage: f64,
+    /// Columns the fairness audit compares groups of (`oversight::audit`);
+    /// the training job audits them after training.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit_columns: Vec<String>,
     /// The date written on the model card (the core reads no clock).
     pub date: String,
 }
@@ -107,6 +111,7 @@ impl Default for TrainConfig {
             truth_column: None,
             propensity_clip: 0.05,
             coverage: 0.9,
+            audit_columns: Vec::new(),
             date: String::new(),
         }
     }
@@ -262,6 +267,37 @@ pub struct ValidationReport {
     pub weak: bool,
     pub verdict: String,
     pub warnings: Vec<String>,
+    /// Every usable row's prediction from models that did not see it (the
+    /// fold's models, or the final ones for held-out rows): what the fairness
+    /// audit is computed from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub out_of_fold: Vec<OutOfFold>,
+    /// The fairness audit over the protected columns (`oversight::audit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fairness: Option<crate::oversight::audit::FairnessAudit>,
+    /// The training rows' distribution per feature, for drift (`oversight::drift`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_profile: Option<crate::oversight::drift::Profile>,
+}
+
+/// One row's prediction from models that did not see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutOfFold {
+    /// The row in the dataset (0-based).
+    pub row: usize,
+    /// The cross-validation fold that predicted it; `None` for a held-out
+    /// row (predicted by the final models).
+    pub fold: Option<usize>,
+    /// The pathway allocated (index into the model's pathways).
+    pub taken: usize,
+    pub success: bool,
+    /// The chosen mode's suggestion.
+    pub suggested: usize,
+    /// Calibrated probability per pathway (the confidence the page states).
+    pub probabilities: Vec<f64>,
+    /// The row's doubly robust term of the success expected if the chosen
+    /// mode's suggestions were followed (their mean is the policy value).
+    pub policy_term: f64,
 }
 
 /// The model card saved with the model.
@@ -274,6 +310,9 @@ pub struct ModelCard {
     pub figures: String,
     pub intended_use: String,
     pub limits: Vec<String>,
+    /// The fairness audit's summary and flags, in words (`oversight::audit`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fairness: Vec<String>,
 }
 
 /// A trained model with its settings, report and card.
@@ -561,8 +600,18 @@ fn doubly_robust(
     success: &[bool],
     pred: &Predictions,
 ) -> Estimate {
-    let values: Vec<f64> = rows
-        .iter()
+    Estimate::from_values(&doubly_robust_terms(policy, rows, labels, success, pred))
+}
+
+/// Each row's term of the doubly robust policy value.
+fn doubly_robust_terms(
+    policy: &[usize],
+    rows: &[usize],
+    labels: &[usize],
+    success: &[bool],
+    pred: &Predictions,
+) -> Vec<f64> {
+    rows.iter()
         .map(|&i| {
             let pick = policy[i];
             let q_pick = pred.chance[i].get(pick).copied().unwrap_or(0.0);
@@ -575,8 +624,7 @@ fn doubly_robust(
                 q_pick
             }
         })
-        .collect();
-    Estimate::from_values(&values)
+        .collect()
 }
 
 /// Share of rows (over `rows`) whose top pick is the truth.
@@ -962,6 +1010,27 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
             test_success.len()
         ));
     }
+    let mut fold_idx = vec![None; n];
+    for (j, &i) in train_idx.iter().enumerate() {
+        fold_idx[i] = fold_of.get(j).copied();
+    }
+    let chosen_policy = if chosen_mode == Mode::Fit {
+        &policy_fit
+    } else {
+        &policy_alloc
+    };
+    let terms = doubly_robust_terms(chosen_policy, &all_idx, &labels, &success, &pred);
+    let out_of_fold: Vec<OutOfFold> = (0..n)
+        .map(|i| OutOfFold {
+            row: rows[i],
+            fold: fold_idx[i],
+            taken: labels[i],
+            success: success[i],
+            suggested: chosen_policy[i],
+            probabilities: calibrated[i].clone(),
+            policy_term: terms[i],
+        })
+        .collect();
     let report = ValidationReport {
         pathways: pathways.clone(),
         features: feature_names.clone(),
@@ -989,6 +1058,9 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         verdict: verdict.clone(),
         warnings,
         modes: vec![alloc_report, fit_report],
+        out_of_fold,
+        fairness: None,
+        training_profile: Some(crate::oversight::drift::profile(&encoder, dataset, &rows)),
     };
     let card = ModelCard {
         date: config.date.clone(),
@@ -1010,6 +1082,7 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
             "Only as good as its figures on unseen referrals; recheck after every retrain.".into(),
             "Not for people unlike the training data: such referrals are flagged.".into(),
         ],
+        fairness: Vec::new(),
     };
     Ok(TrainedModel {
         format: FORMAT.into(),

@@ -4,6 +4,7 @@ mod cli;
 mod forest;
 mod import;
 mod model;
+mod oversight;
 mod ranker;
 mod segment;
 mod sim;

@@ -8,6 +8,8 @@ mod common;
 #[cfg(not(target_arch = "wasm32"))]
 mod demo;
 #[cfg(not(target_arch = "wasm32"))]
+mod drift;
+#[cfg(not(target_arch = "wasm32"))]
 mod inspect;
 #[cfg(not(target_arch = "wasm32"))]
 mod rank;
@@ -53,6 +55,8 @@ enum Command {
     Simulate(simulate::Args),
     /// Group the rows of a file with k-means.
     Segment(segment::Args),
+    /// Compare a file of new referrals with a model's training data (PSI per feature).
+    Drift(drift::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -73,6 +77,7 @@ fn main() {
         Command::Rank(args) => rank::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Segment(args) => segment::run(args),
+        Command::Drift(args) => drift::run(args),
     };
     match result {
         Ok(output) => output.print(),
