@@ -6,4 +6,6 @@
 pub mod audit;
 pub mod drift;
 pub mod predictions;
+pub mod retrain;
 pub mod stats;
+pub mod versions;

@@ -17,8 +17,10 @@
 //! recall or balanced-accuracy gap over 10 points, AND the 95% interval of
 //! the difference excluding zero. Only the lowest and highest judged groups
 //! are compared, once per pathway and measure; as they are picked after
-//! looking, with more than two groups the interval is simultaneous over
-//! every pair of groups (Bonferroni). Groups under `MIN_GROUP`
+//! looking and an audit makes many comparisons, the interval is
+//! simultaneous over every pair of groups in every comparison of the audit
+//! (Bonferroni, the model's and history's comparisons each one family), so
+//! chance alone flags anything in at most 5% of audits. Groups under `MIN_GROUP`
 //! referrals are shown but not judged; a recall needs `MIN_WORKED` people
 //! whose pathway worked in a group.
 
@@ -45,6 +47,10 @@ pub const MAX_GROUPS: usize = 40;
 /// The audit of one model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FairnessAudit {
+    /// Pairs of groups compared on the model, and on history: each family's
+    /// intervals are simultaneous over its comparisons.
+    pub model_comparisons: usize,
+    pub history_comparisons: usize,
     pub min_group: usize,
     pub min_worked: usize,
     /// Referrals audited (the usable rows, all predicted out of fold).
@@ -143,11 +149,11 @@ pub struct Flag {
     pub high: Estimate,
     pub low_n: usize,
     pub high_n: usize,
-    /// `high - low` with its 95% interval, simultaneous over every pair of
-    /// the groups compared.
+    /// `high - low` with its 95% interval, simultaneous over every
+    /// comparison of its family (`comparisons`).
     pub difference: Estimate,
-    /// How many groups were compared.
-    pub groups: usize,
+    /// Pairs of groups compared in the family (the model's or history's).
+    pub comparisons: usize,
     pub sentence: String,
     /// For a flag on the model: whether history shows the same gap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -323,14 +329,17 @@ pub fn audit(
             progress(done, total);
         }
     }
+    let (model_comparisons, history_comparisons) = flag_all(&mut out, pathways);
     Ok(FairnessAudit {
+        model_comparisons,
+        history_comparisons,
         min_group: MIN_GROUP,
         min_worked: MIN_WORKED,
         n_rows: oof.len(),
         pathways: pathways.to_vec(),
         has_outcomes,
         method: format!(
-            "Every figure is computed from predictions by models that did not see the referral (cross-validation folds, and the final model for held-out referrals). Intervals are 95%. Groups under {MIN_GROUP} referrals are shown but not judged; a recall is judged only with at least {MIN_WORKED} people whose pathway worked. A gap is flagged when the lowest group's selection rate is under four-fifths of the highest's, or a recall or balanced-accuracy gap exceeds {:.0} points, and the 95% interval of the difference excludes zero; with more than two groups that interval is simultaneous over every pair of them (Bonferroni), because the lowest and highest are picked after looking. \"The pathway that worked\" is the pathway allocated, for referrals whose outcome was a success.",
+            "Every figure is computed from predictions by models that did not see the referral (cross-validation folds, and the final model for held-out referrals). Intervals are 95%. Groups under {MIN_GROUP} referrals are shown but not judged; a recall is judged only with at least {MIN_WORKED} people whose pathway worked. A gap is flagged when the lowest group's selection rate is under four-fifths of the highest's, or a recall or balanced-accuracy gap exceeds {:.0} points, and the 95% interval of the difference excludes zero. That interval is simultaneous over every pair of groups the audit compares (Bonferroni; the model's comparisons and history's each form one family), because the lowest and highest groups are picked after looking and an audit makes many comparisons: chance alone flags anything in at most 5% of audits. \"The pathway that worked\" is the pathway allocated, for referrals whose outcome was a success.",
             MATERIAL_GAP * 100.0
         ),
         columns: out,
@@ -365,20 +374,45 @@ fn audit_grouping(g: &Grouping, pathways: &[String], oof: &[OutOfFold], has_outc
         .zip(&g.members)
         .map(|(label, rows)| history_figures(label, rows, pathways, oof))
         .collect();
-    let history_flags = history_gaps(&g.column, &history, pathways);
-    let mut flags = model_gaps(&g.column, &groups, pathways);
-    for flag in &mut flags {
-        flag.history = history_note(flag, &history);
-    }
     ColumnAudit {
         column: g.column.clone(),
         sources: g.sources.clone(),
         groups,
-        flags,
+        flags: Vec::new(),
         history,
-        history_flags,
+        history_flags: Vec::new(),
         note: None,
     }
+}
+
+/// Flags every column's gaps. The lowest and highest group of each
+/// comparison are picked after looking, and an audit makes many
+/// comparisons: each interval is simultaneous over every pair of groups in
+/// every comparison of its family (the model's, or history's), so chance
+/// alone flags anything in at most 5% of audits.
+fn flag_all(columns: &mut [ColumnAudit], pathways: &[String]) -> (usize, usize) {
+    let pairs = |c: &[Candidate]| -> usize {
+        c.iter().map(|c| c.entries.len() * c.entries.len().saturating_sub(1) / 2).sum()
+    };
+    let model: Vec<Vec<Candidate>> = columns.iter().map(|c| model_candidates(&c.groups, pathways)).collect();
+    let history: Vec<Vec<Candidate>> = columns.iter().map(|c| history_candidates(&c.history, pathways)).collect();
+    let m_model: usize = model.iter().map(|c| pairs(c)).sum();
+    let m_history: usize = history.iter().map(|c| pairs(c)).sum();
+    let (z_model, z_history) = (stats::z_simultaneous(m_model), stats::z_simultaneous(m_history));
+    for ((column, model), history) in columns.iter_mut().zip(&model).zip(&history) {
+        column.flags = model
+            .iter()
+            .filter_map(|c| compare(&column.column, c, z_model, m_model))
+            .collect();
+        for flag in &mut column.flags {
+            flag.history = history_note(flag, &column.history);
+        }
+        column.history_flags = history
+            .iter()
+            .filter_map(|c| compare(&column.column, c, z_history, m_history))
+            .collect();
+    }
+    (m_model, m_history)
 }
 
 fn group_figures(
@@ -480,16 +514,24 @@ fn history_figures(label: &str, rows: &[usize], pathways: &[String], oof: &[OutO
 }
 
 /// A candidate for comparison: group label, estimate, its denominator.
-type Entry<'a> = (&'a str, &'a Estimate, usize);
+type Entry = (String, Estimate, usize);
+
+/// One comparison across groups: a measure (of one pathway) per group.
+struct Candidate {
+    measure: Measure,
+    pathway: Option<String>,
+    entries: Vec<Entry>,
+}
 
 /// The lowest and highest of the entries (first on ties).
-fn extremes<'a>(entries: &[Entry<'a>]) -> Option<(Entry<'a>, Entry<'a>)> {
+fn extremes(entries: &[Entry]) -> Option<(&Entry, &Entry)> {
+    let first = entries.first()?;
     if entries.len() < 2 {
         return None;
     }
-    let mut low = entries[0];
-    let mut high = entries[0];
-    for &e in &entries[1..] {
+    let mut low = first;
+    let mut high = first;
+    for e in &entries[1..] {
         if e.1.value < low.1.value {
             low = e;
         }
@@ -500,29 +542,26 @@ fn extremes<'a>(entries: &[Entry<'a>]) -> Option<(Entry<'a>, Entry<'a>)> {
     Some((low, high))
 }
 
-/// Compares the extremes; returns a flag without its sentence when the gap
-/// is material and its interval excludes zero.
-fn compare(column: &str, measure: Measure, pathway: Option<&str>, entries: &[Entry]) -> Option<Flag> {
-    let (low, high) = extremes(entries)?;
-    // The extremes of G groups are picked from G(G-1)/2 pairs: the interval
-    // of their difference is simultaneous over those pairs (Bonferroni), or
-    // chance alone would flag many groups.
-    let g = entries.len();
-    let z = stats::z_simultaneous(g * (g - 1) / 2);
+/// Compares the extremes of a candidate with intervals at quantile `z`
+/// (simultaneous over the family's `comparisons`); a flag when the gap is
+/// material and its interval excludes zero.
+fn compare(column: &str, candidate: &Candidate, z: f64, comparisons: usize) -> Option<Flag> {
+    let measure = candidate.measure;
+    let (low, high) = extremes(&candidate.entries)?;
     let difference = match measure {
         // A mean of shares: a normal interval from the two standard errors.
         Measure::BalancedAccuracy => {
             let se = |e: &Estimate| (e.upper - e.value) / stats::Z95;
-            let d = stats::normal(high.1.value - low.1.value, (se(high.1).powi(2) + se(low.1).powi(2)).sqrt());
-            let half = (d.upper - d.value) * z / stats::Z95;
-            Estimate { value: d.value, lower: d.value - half, upper: d.value + half }
+            let se = (se(&high.1).powi(2) + se(&low.1).powi(2)).sqrt();
+            let d = high.1.value - low.1.value;
+            Estimate { value: d, lower: d - z * se, upper: d + z * se }
         }
         _ => {
             let share = |e: &Entry| {
                 let hits = (e.1.value * e.2 as f64).round() as usize;
                 stats::wilson_z(hits, e.2, z)
             };
-            stats::difference(&share(&high)?, &share(&low)?)
+            stats::difference(&share(high)?, &share(low)?)
         }
     };
     let material = match measure {
@@ -531,21 +570,26 @@ fn compare(column: &str, measure: Measure, pathway: Option<&str>, entries: &[Ent
         }
         _ => difference.value > MATERIAL_GAP,
     };
-    (material && stats::excludes_zero(&difference)).then(|| Flag {
+    if !(material && stats::excludes_zero(&difference)) {
+        return None;
+    }
+    let mut flag = Flag {
         column: column.to_string(),
         measure,
-        pathway: pathway.map(str::to_string),
-        low_group: low.0.to_string(),
-        high_group: high.0.to_string(),
+        pathway: candidate.pathway.clone(),
+        low_group: low.0.clone(),
+        high_group: high.0.clone(),
         low: low.1.clone(),
         high: high.1.clone(),
         low_n: low.2,
         high_n: high.2,
         difference,
-        groups: g,
+        comparisons,
         sentence: String::new(),
         history: None,
-    })
+    };
+    flag.sentence = sentence(&flag);
+    Some(flag)
 }
 
 fn ratio(f: &Flag) -> String {
@@ -558,8 +602,8 @@ fn gap_words(f: &Flag) -> String {
         points(f.difference.value),
         points(f.difference.lower),
         points(f.difference.upper),
-        if f.groups > 2 {
-            format!(" over the {} groups compared", f.groups)
+        if f.comparisons > 1 {
+            format!(", allowing for the audit's {} comparisons", f.comparisons)
         } else {
             String::new()
         }
@@ -597,60 +641,68 @@ fn sentence(f: &Flag) -> String {
     }
 }
 
-fn model_gaps(column: &str, groups: &[GroupFigures], pathways: &[String]) -> Vec<Flag> {
+fn model_candidates(groups: &[GroupFigures], pathways: &[String]) -> Vec<Candidate> {
     let judged: Vec<&GroupFigures> = groups.iter().filter(|g| g.judged).collect();
-    let mut flags = Vec::new();
+    let mut out = Vec::new();
     for pathway in pathways {
-        let selection: Vec<Entry> = judged
-            .iter()
-            .filter_map(|g| g.selection_rate.get(pathway).map(|e| (g.group.as_str(), e, g.n)))
-            .collect();
-        flags.extend(compare(column, Measure::SelectionRate, Some(pathway), &selection));
-        let recall: Vec<Entry> = judged
-            .iter()
-            .filter_map(|g| {
-                let m = g.worked.get(pathway).copied().unwrap_or(0);
-                (m >= MIN_WORKED)
-                    .then(|| g.recall.get(pathway).map(|e| (g.group.as_str(), e, m)))
-                    .flatten()
-            })
-            .collect();
-        flags.extend(compare(column, Measure::Recall, Some(pathway), &recall));
+        out.push(Candidate {
+            measure: Measure::SelectionRate,
+            pathway: Some(pathway.clone()),
+            entries: judged
+                .iter()
+                .filter_map(|g| Some((g.group.clone(), g.selection_rate.get(pathway)?.clone(), g.n)))
+                .collect(),
+        });
+        out.push(Candidate {
+            measure: Measure::Recall,
+            pathway: Some(pathway.clone()),
+            entries: judged
+                .iter()
+                .filter_map(|g| {
+                    let m = g.worked.get(pathway).copied().unwrap_or(0);
+                    let e = g.recall.get(pathway)?;
+                    (m >= MIN_WORKED).then(|| (g.group.clone(), e.clone(), m))
+                })
+                .collect(),
+        });
     }
-    let balanced: Vec<Entry> = judged
-        .iter()
-        .filter_map(|g| g.balanced_accuracy.as_ref().map(|e| (g.group.as_str(), e, g.n)))
-        .collect();
-    flags.extend(compare(column, Measure::BalancedAccuracy, None, &balanced));
-    for f in &mut flags {
-        f.sentence = sentence(f);
-    }
-    flags
+    out.push(Candidate {
+        measure: Measure::BalancedAccuracy,
+        pathway: None,
+        entries: judged
+            .iter()
+            .filter_map(|g| Some((g.group.clone(), g.balanced_accuracy.clone()?, g.n)))
+            .collect(),
+    });
+    out
 }
 
-fn history_gaps(column: &str, history: &[HistoryFigures], pathways: &[String]) -> Vec<Flag> {
+fn history_candidates(history: &[HistoryFigures], pathways: &[String]) -> Vec<Candidate> {
     let judged: Vec<&HistoryFigures> = history.iter().filter(|g| g.judged).collect();
-    let mut flags = Vec::new();
+    let mut out = Vec::new();
     for pathway in pathways {
-        let allocation: Vec<Entry> = judged
-            .iter()
-            .filter_map(|g| g.allocation_rate.get(pathway).map(|e| (g.group.as_str(), e, g.n)))
-            .collect();
-        flags.extend(compare(column, Measure::AllocationRate, Some(pathway), &allocation));
-        let success: Vec<Entry> = judged
-            .iter()
-            .filter_map(|g| {
-                let e = g.success_rate.get(pathway)?;
-                let m = g.allocation_rate.get(pathway).map_or(0, |a| (a.value * g.n as f64).round() as usize);
-                (m >= MIN_WORKED).then_some((g.group.as_str(), e, m))
-            })
-            .collect();
-        flags.extend(compare(column, Measure::SuccessRate, Some(pathway), &success));
+        out.push(Candidate {
+            measure: Measure::AllocationRate,
+            pathway: Some(pathway.clone()),
+            entries: judged
+                .iter()
+                .filter_map(|g| Some((g.group.clone(), g.allocation_rate.get(pathway)?.clone(), g.n)))
+                .collect(),
+        });
+        out.push(Candidate {
+            measure: Measure::SuccessRate,
+            pathway: Some(pathway.clone()),
+            entries: judged
+                .iter()
+                .filter_map(|g| {
+                    let e = g.success_rate.get(pathway)?;
+                    let m = g.allocation_rate.get(pathway).map_or(0, |a| (a.value * g.n as f64).round() as usize);
+                    (m >= MIN_WORKED).then(|| (g.group.clone(), e.clone(), m))
+                })
+                .collect(),
+        });
     }
-    for f in &mut flags {
-        f.sentence = sentence(f);
-    }
-    flags
+    out
 }
 
 /// Whether history allocated the flagged pathway to the same two groups

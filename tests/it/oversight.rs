@@ -112,21 +112,26 @@ fn a_bias_in_history_that_the_model_cannot_see_is_flagged_in_history_only() {
         .any(|f| f.measure == Measure::AllocationRate
             && f.pathway.as_deref() == Some(CRISIS)
             && f.low_group == "gender \"Female\""));
+    // The model does not see gender, so it suggests Crisis intervention to
+    // women as often as to men. (Its recall can still differ: history
+    // recorded women with crisis needs as Signposting that worked.)
     assert!(
-        !gender.flags.iter().any(|f| f.measure == Measure::Recall),
+        !gender.flags.iter().any(|f| f.measure == Measure::SelectionRate
+            && f.pathway.as_deref() == Some(CRISIS)),
         "{:#?}",
         gender.flags
     );
 }
 
-/// Over ten seeds of unbiased demo data (gender and age band play no part),
-/// the audit of both columns and their pair flags nothing on the model in at
-/// most one seed: a false-alarm rate of at most 10% per model (measured: see
-/// the assertion message when it fails).
+/// Over twenty seeds of unbiased demo data (gender and age band play no
+/// part), the audit of both columns and their pair flags nothing, on the
+/// model or in history, in at most two seeds (10%). By construction chance flags anything in
+/// at most 5% of audits per family (model, history); measured here: see the
+/// assertion message when it fails.
 #[test]
 fn columns_without_planted_bias_flag_nothing_over_seeds() {
     let mut alarms = Vec::new();
-    for seed in 1..=10u64 {
+    for seed in 1..=20u64 {
         let data = demo_data(1500, seed);
         let model = audited(&data, &config(seed), &["gender", "age_band"]);
         let flags: Vec<String> = fairness(&model)
@@ -139,7 +144,8 @@ fn columns_without_planted_bias_flag_nothing_over_seeds() {
             alarms.push((seed, flags));
         }
     }
-    assert!(alarms.len() <= 1, "false alarms in {} of 10 seeds: {alarms:#?}", alarms.len());
+    eprintln!("fairness audit: false alarms in {} of 20 seeds", alarms.len());
+    assert!(alarms.len() <= 2, "false alarms in {} of 20 seeds: {alarms:#?}", alarms.len());
 }
 
 /// Reads CSV text into rows of (column -> value).
