@@ -153,7 +153,9 @@ pub fn run(request: JobRequest, progress: &mut dyn FnMut(JobUpdate)) -> JobUpdat
             });
             let mut model = match train::train(&dataset, &config) {
                 Ok(model) => model,
-                Err(err) => return JobUpdate::Failed(format!("The model could not be trained: {err}")),
+                Err(err) => {
+                    return JobUpdate::Failed(format!("The model could not be trained: {err}"))
+                }
             };
             if !config.audit_columns.is_empty() {
                 let mut report = |done: usize, total: usize| {
@@ -169,7 +171,9 @@ pub fn run(request: JobRequest, progress: &mut dyn FnMut(JobUpdate)) -> JobUpdat
                     &config.audit_columns,
                     &mut report,
                 ) {
-                    return JobUpdate::Failed(format!("The fairness audit could not be made: {err}"));
+                    return JobUpdate::Failed(format!(
+                        "The fairness audit could not be made: {err}"
+                    ));
                 }
             }
             JobUpdate::Done(Box::new(JobResult::Trained(Box::new(model))))

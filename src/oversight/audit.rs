@@ -169,7 +169,13 @@ pub fn attach(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(), AuditError> {
     let report = &model.report;
-    let audit = audit(dataset, &report.pathways, &report.out_of_fold, columns, progress)?;
+    let audit = audit(
+        dataset,
+        &report.pathways,
+        &report.out_of_fold,
+        columns,
+        progress,
+    )?;
     let mut card = vec![audit.summary()];
     card.extend(audit.sentences());
     model.card.fairness = card;
@@ -245,7 +251,11 @@ fn group_label(parts: &[(&str, &str)]) -> String {
 }
 
 /// The value of `column` for each out-of-fold row ("(missing)" when empty).
-fn values_of(dataset: &Dataset, column: &str, oof: &[OutOfFold]) -> Result<Vec<String>, AuditError> {
+fn values_of(
+    dataset: &Dataset,
+    column: &str,
+    oof: &[OutOfFold],
+) -> Result<Vec<String>, AuditError> {
     let col = dataset
         .column(column)
         .ok_or_else(|| AuditError::UnknownColumn(column.to_string()))?;
@@ -263,7 +273,12 @@ fn values_of(dataset: &Dataset, column: &str, oof: &[OutOfFold]) -> Result<Vec<S
         .collect())
 }
 
-fn grouping(column: String, sources: Vec<String>, keys: Vec<String>, labels_of: &dyn Fn(&str) -> String) -> Grouping {
+fn grouping(
+    column: String,
+    sources: Vec<String>,
+    keys: Vec<String>,
+    labels_of: &dyn Fn(&str) -> String,
+) -> Grouping {
     let mut index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, key) in keys.into_iter().enumerate() {
         index.entry(key).or_default().push(i);
@@ -316,10 +331,15 @@ pub fn audit(
                 .map(|(x, y)| format!("{x}\u{1f}{y}"))
                 .collect();
             let (ca, cb) = (&columns[a], &columns[b]);
-            let g = grouping(format!("{ca} × {cb}"), vec![ca.clone(), cb.clone()], keys, &|k| {
-                let (x, y) = k.split_once('\u{1f}').unwrap_or((k, ""));
-                group_label(&[(ca, x), (cb, y)])
-            });
+            let g = grouping(
+                format!("{ca} × {cb}"),
+                vec![ca.clone(), cb.clone()],
+                keys,
+                &|k| {
+                    let (x, y) = k.split_once('\u{1f}').unwrap_or((k, ""));
+                    group_label(&[(ca, x), (cb, y)])
+                },
+            );
             // A pair is audited only where at least two groups are large enough.
             let large = g.members.iter().filter(|m| m.len() >= MIN_GROUP).count();
             if large >= 2 {
@@ -346,7 +366,12 @@ pub fn audit(
     })
 }
 
-fn audit_grouping(g: &Grouping, pathways: &[String], oof: &[OutOfFold], has_outcomes: bool) -> ColumnAudit {
+fn audit_grouping(
+    g: &Grouping,
+    pathways: &[String],
+    oof: &[OutOfFold],
+    has_outcomes: bool,
+) -> ColumnAudit {
     if g.members.len() > MAX_GROUPS {
         return ColumnAudit {
             column: g.column.clone(),
@@ -392,13 +417,24 @@ fn audit_grouping(g: &Grouping, pathways: &[String], oof: &[OutOfFold], has_outc
 /// alone flags anything in at most 5% of audits.
 fn flag_all(columns: &mut [ColumnAudit], pathways: &[String]) -> (usize, usize) {
     let pairs = |c: &[Candidate]| -> usize {
-        c.iter().map(|c| c.entries.len() * c.entries.len().saturating_sub(1) / 2).sum()
+        c.iter()
+            .map(|c| c.entries.len() * c.entries.len().saturating_sub(1) / 2)
+            .sum()
     };
-    let model: Vec<Vec<Candidate>> = columns.iter().map(|c| model_candidates(&c.groups, pathways)).collect();
-    let history: Vec<Vec<Candidate>> = columns.iter().map(|c| history_candidates(&c.history, pathways)).collect();
+    let model: Vec<Vec<Candidate>> = columns
+        .iter()
+        .map(|c| model_candidates(&c.groups, pathways))
+        .collect();
+    let history: Vec<Vec<Candidate>> = columns
+        .iter()
+        .map(|c| history_candidates(&c.history, pathways))
+        .collect();
     let m_model: usize = model.iter().map(|c| pairs(c)).sum();
     let m_history: usize = history.iter().map(|c| pairs(c)).sum();
-    let (z_model, z_history) = (stats::z_simultaneous(m_model), stats::z_simultaneous(m_history));
+    let (z_model, z_history) = (
+        stats::z_simultaneous(m_model),
+        stats::z_simultaneous(m_history),
+    );
     for ((column, model), history) in columns.iter_mut().zip(&model).zip(&history) {
         column.flags = model
             .iter()
@@ -465,7 +501,13 @@ fn group_figures(
     .map(|right| Calibration {
         stated: successful
             .iter()
-            .map(|&i| oof[i].probabilities.get(oof[i].suggested).copied().unwrap_or(0.0))
+            .map(|&i| {
+                oof[i]
+                    .probabilities
+                    .get(oof[i].suggested)
+                    .copied()
+                    .unwrap_or(0.0)
+            })
             .sum::<f64>()
             / successful.len() as f64,
         right,
@@ -489,12 +531,21 @@ fn group_figures(
     }
 }
 
-fn history_figures(label: &str, rows: &[usize], pathways: &[String], oof: &[OutOfFold]) -> HistoryFigures {
+fn history_figures(
+    label: &str,
+    rows: &[usize],
+    pathways: &[String],
+    oof: &[OutOfFold],
+) -> HistoryFigures {
     let n = rows.len();
     let mut allocation_rate = BTreeMap::new();
     let mut success_rate = BTreeMap::new();
     for (k, pathway) in pathways.iter().enumerate() {
-        let taken: Vec<usize> = rows.iter().copied().filter(|&i| oof[i].taken == k).collect();
+        let taken: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|&i| oof[i].taken == k)
+            .collect();
         if let Some(e) = stats::wilson(taken.len(), n) {
             allocation_rate.insert(pathway.clone(), e);
         }
@@ -554,7 +605,11 @@ fn compare(column: &str, candidate: &Candidate, z: f64, comparisons: usize) -> O
             let se = |e: &Estimate| (e.upper - e.value) / stats::Z95;
             let se = (se(&high.1).powi(2) + se(&low.1).powi(2)).sqrt();
             let d = high.1.value - low.1.value;
-            Estimate { value: d, lower: d - z * se, upper: d + z * se }
+            Estimate {
+                value: d,
+                lower: d - z * se,
+                upper: d + z * se,
+            }
         }
         _ => {
             let share = |e: &Entry| {
@@ -593,7 +648,11 @@ fn compare(column: &str, candidate: &Candidate, z: f64, comparisons: usize) -> O
 }
 
 fn ratio(f: &Flag) -> String {
-    pct(if f.high.value > 0.0 { f.low.value / f.high.value } else { 0.0 })
+    pct(if f.high.value > 0.0 {
+        f.low.value / f.high.value
+    } else {
+        0.0
+    })
 }
 
 fn gap_words(f: &Flag) -> String {
@@ -650,7 +709,9 @@ fn model_candidates(groups: &[GroupFigures], pathways: &[String]) -> Vec<Candida
             pathway: Some(pathway.clone()),
             entries: judged
                 .iter()
-                .filter_map(|g| Some((g.group.clone(), g.selection_rate.get(pathway)?.clone(), g.n)))
+                .filter_map(|g| {
+                    Some((g.group.clone(), g.selection_rate.get(pathway)?.clone(), g.n))
+                })
                 .collect(),
         });
         out.push(Candidate {
@@ -686,7 +747,13 @@ fn history_candidates(history: &[HistoryFigures], pathways: &[String]) -> Vec<Ca
             pathway: Some(pathway.clone()),
             entries: judged
                 .iter()
-                .filter_map(|g| Some((g.group.clone(), g.allocation_rate.get(pathway)?.clone(), g.n)))
+                .filter_map(|g| {
+                    Some((
+                        g.group.clone(),
+                        g.allocation_rate.get(pathway)?.clone(),
+                        g.n,
+                    ))
+                })
                 .collect(),
         });
         out.push(Candidate {
@@ -696,7 +763,10 @@ fn history_candidates(history: &[HistoryFigures], pathways: &[String]) -> Vec<Ca
                 .iter()
                 .filter_map(|g| {
                     let e = g.success_rate.get(pathway)?;
-                    let m = g.allocation_rate.get(pathway).map_or(0, |a| (a.value * g.n as f64).round() as usize);
+                    let m = g
+                        .allocation_rate
+                        .get(pathway)
+                        .map_or(0, |a| (a.value * g.n as f64).round() as usize);
                     (m >= MIN_WORKED).then(|| (g.group.clone(), e.clone(), m))
                 })
                 .collect(),
@@ -711,9 +781,13 @@ fn history_note(flag: &Flag, history: &[HistoryFigures]) -> Option<String> {
     let pathway = flag.pathway.as_ref()?;
     let find = |group: &str| history.iter().find(|h| h.group == group);
     let (low, high) = (find(&flag.low_group)?, find(&flag.high_group)?);
-    let (a, b) = (low.allocation_rate.get(pathway)?, high.allocation_rate.get(pathway)?);
+    let (a, b) = (
+        low.allocation_rate.get(pathway)?,
+        high.allocation_rate.get(pathway)?,
+    );
     let difference = stats::difference(b, a);
-    let same = b.value > 0.0 && a.value < FOUR_FIFTHS * b.value && stats::excludes_zero(&difference);
+    let same =
+        b.value > 0.0 && a.value < FOUR_FIFTHS * b.value && stats::excludes_zero(&difference);
     Some(if same {
         format!(
             "History shows the same gap: {} were allocated {pathway} {} as often ({} against {}), so the model carries a bias of the past.",
@@ -777,13 +851,24 @@ mod tests {
 
     fn run(groups: &[(&str, usize, usize, usize)]) -> FairnessAudit {
         let (dataset, oof) = fixture(groups);
-        audit(&dataset, &["A".into(), "B".into()], &oof, &["sex".into()], &mut |_, _| {}).unwrap()
+        audit(
+            &dataset,
+            &["A".into(), "B".into()],
+            &oof,
+            &["sex".into()],
+            &mut |_, _| {},
+        )
+        .unwrap()
     }
 
     #[test]
     fn hand_counted_figures() {
         let a = run(&[("F", 100, 50, 20), ("M", 100, 50, 45)]);
-        let f = &a.columns[0].groups.iter().find(|g| g.group == "sex \"F\"").unwrap();
+        let f = &a.columns[0]
+            .groups
+            .iter()
+            .find(|g| g.group == "sex \"F\"")
+            .unwrap();
         assert_eq!(f.n, 100);
         assert_eq!(f.selection_rate["A"].value, 0.2);
         assert_eq!(f.selection_rate["B"].value, 0.8);
@@ -803,15 +888,32 @@ mod tests {
     fn a_large_gap_is_flagged_with_groups_pathway_and_size() {
         let a = run(&[("F", 100, 50, 20), ("M", 100, 50, 45)]);
         let flags = &a.columns[0].flags;
-        let recall = flags.iter().find(|f| f.measure == Measure::Recall).expect("a recall flag");
+        let recall = flags
+            .iter()
+            .find(|f| f.measure == Measure::Recall)
+            .expect("a recall flag");
         assert_eq!(recall.pathway.as_deref(), Some("A"));
         assert_eq!(recall.low_group, "sex \"F\"");
         assert_eq!(recall.high_group, "sex \"M\"");
-        assert!(recall.sentence.contains("among people whose A worked"), "{}", recall.sentence);
-        assert!(recall.sentence.contains("44% as often"), "{}", recall.sentence);
-        assert!(recall.sentence.contains("50 and 50 such people"), "{}", recall.sentence);
+        assert!(
+            recall.sentence.contains("among people whose A worked"),
+            "{}",
+            recall.sentence
+        );
+        assert!(
+            recall.sentence.contains("44% as often"),
+            "{}",
+            recall.sentence
+        );
+        assert!(
+            recall.sentence.contains("50 and 50 such people"),
+            "{}",
+            recall.sentence
+        );
         // Selection of A: 20% against 45%, under four-fifths.
-        assert!(flags.iter().any(|f| f.measure == Measure::SelectionRate && f.pathway.as_deref() == Some("A")));
+        assert!(flags
+            .iter()
+            .any(|f| f.measure == Measure::SelectionRate && f.pathway.as_deref() == Some("A")));
         // History allocated A equally: the model adds the gap.
         assert!(recall.history.as_deref().unwrap().contains("adds it"));
     }
@@ -820,7 +922,11 @@ mod tests {
     fn equal_groups_and_small_groups_are_not_flagged() {
         let a = run(&[("F", 100, 50, 40), ("M", 100, 50, 41), ("X", 12, 12, 0)]);
         assert!(a.columns[0].flags.is_empty(), "{:?}", a.columns[0].flags);
-        let x = a.columns[0].groups.iter().find(|g| g.group == "sex \"X\"").unwrap();
+        let x = a.columns[0]
+            .groups
+            .iter()
+            .find(|g| g.group == "sex \"X\"")
+            .unwrap();
         assert!(!x.judged);
         assert_eq!(x.recall["A"].value, 0.0);
     }
@@ -829,22 +935,40 @@ mod tests {
     fn a_material_gap_that_could_be_chance_is_not_flagged() {
         // 6/15 against 12/15: a 40-point gap on small numbers; interval includes zero?
         let a = run(&[("F", 40, 10, 4), ("M", 40, 10, 8)]);
-        let d = stats::difference(&stats::wilson(8, 10).unwrap(), &stats::wilson(4, 10).unwrap());
+        let d = stats::difference(
+            &stats::wilson(8, 10).unwrap(),
+            &stats::wilson(4, 10).unwrap(),
+        );
         assert!(!stats::excludes_zero(&d));
-        assert!(!a.columns[0].flags.iter().any(|f| f.measure == Measure::Recall));
+        assert!(!a.columns[0]
+            .flags
+            .iter()
+            .any(|f| f.measure == Measure::Recall));
     }
 
     #[test]
     fn unknown_column_and_too_many_groups() {
         let (dataset, oof) = fixture(&[("F", 10, 5, 5)]);
-        let err = audit(&dataset, &["A".into(), "B".into()], &oof, &["age".into()], &mut |_, _| {});
+        let err = audit(
+            &dataset,
+            &["A".into(), "B".into()],
+            &oof,
+            &["age".into()],
+            &mut |_, _| {},
+        );
         assert_eq!(err, Err(AuditError::UnknownColumn("age".into())));
         let many: Vec<(String, usize, usize, usize)> =
             (0..50).map(|i| (format!("g{i}"), 2, 1, 1)).collect();
-        let many: Vec<(&str, usize, usize, usize)> =
-            many.iter().map(|(g, a, b, c)| (g.as_str(), *a, *b, *c)).collect();
+        let many: Vec<(&str, usize, usize, usize)> = many
+            .iter()
+            .map(|(g, a, b, c)| (g.as_str(), *a, *b, *c))
+            .collect();
         let a = run(&many);
-        assert!(a.columns[0].note.as_deref().unwrap().contains("50 different values"));
+        assert!(a.columns[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("50 different values"));
         assert!(a.columns[0].groups.is_empty());
     }
 }

@@ -61,7 +61,8 @@ pub enum BinKind {
 }
 
 impl BinKind {
-    fn words(&self) -> String {
+    /// What the bin holds, as the end of a sentence ("are 5", "are missing").
+    pub fn words(&self) -> String {
         match self {
             BinKind::Value(v) => format!("are {v}"),
             BinKind::Range {
@@ -109,9 +110,8 @@ impl FeatureProfile {
                 (Some(x), Some(y)) => x == y,
                 _ => key(v) == key(text),
             },
-            BinKind::Range { lower, upper } => as_number.is_some_and(|x| {
-                lower.is_none_or(|l| x > l) && upper.is_none_or(|u| x <= u)
-            }),
+            BinKind::Range { lower, upper } => as_number
+                .is_some_and(|x| lower.is_none_or(|l| x > l) && upper.is_none_or(|u| x <= u)),
             _ => false,
         });
         hit.or_else(|| find(&BinKind::Other))
@@ -139,7 +139,11 @@ fn feature_profile(name: &str, numeric: bool, values: &[Option<String>]) -> Feat
         let mut sorted = numbers;
         sorted.sort_by(f64::total_cmp);
         let mut edges: Vec<f64> = (1..10)
-            .map(|d| sorted[(d * sorted.len() / 10).saturating_sub(1).min(sorted.len() - 1)])
+            .map(|d| {
+                sorted[(d * sorted.len() / 10)
+                    .saturating_sub(1)
+                    .min(sorted.len() - 1)]
+            })
             .collect();
         edges.dedup();
         let mut lower = None;
@@ -348,8 +352,14 @@ fn feature_drift(
         })
         .unwrap_or_default();
     let sentence = match shift {
-        Shift::Large => format!("{} has shifted a lot: {detail} (PSI {psi:.2}, 0.25 or more).", fp.feature),
-        Shift::Moderate => format!("{} has shifted: {detail} (PSI {psi:.2}, between 0.1 and 0.25).", fp.feature),
+        Shift::Large => format!(
+            "{} has shifted a lot: {detail} (PSI {psi:.2}, 0.25 or more).",
+            fp.feature
+        ),
+        Shift::Moderate => format!(
+            "{} has shifted: {detail} (PSI {psi:.2}, between 0.1 and 0.25).",
+            fp.feature
+        ),
         Shift::Stable => format!("{} is stable (PSI {psi:.2}, under 0.1).", fp.feature),
         Shift::Unjudged => format!("{}: too few referrals to judge (PSI {psi:.2}).", fp.feature),
     };
@@ -360,6 +370,19 @@ fn feature_drift(
         bins,
         sentence,
     }
+}
+
+/// The referrals seen since a model was trained: the inputs of every
+/// decision recorded with it (named by `versions::version_key`).
+pub fn seen_with(
+    decisions: &[crate::decisions::DecisionRecord],
+    key: &str,
+) -> Vec<Vec<(String, Option<String>)>> {
+    decisions
+        .iter()
+        .filter(|d| d.model_version == key)
+        .map(|d| d.inputs.clone())
+        .collect()
 }
 
 #[cfg(test)]
@@ -423,8 +446,15 @@ mod tests {
         let report = drift(&profile, &rows("risk", &shifted));
         let f = &report.features[0];
         assert_eq!(f.shift, Shift::Large, "{}", f.sentence);
-        assert!(f.sentence.starts_with("risk has shifted a lot: 47% are 5 now, against 20% in training"), "{}", f.sentence);
-        assert!(report.summary.contains("1 of 1 features have shifted: risk"));
+        assert!(
+            f.sentence
+                .starts_with("risk has shifted a lot: 47% are 5 now, against 20% in training"),
+            "{}",
+            f.sentence
+        );
+        assert!(report
+            .summary
+            .contains("1 of 1 features have shifted: risk"));
         let few = drift(&profile, &rows("risk", &shifted[..10]));
         assert_eq!(few.features[0].shift, Shift::Unjudged);
     }

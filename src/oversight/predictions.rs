@@ -50,7 +50,11 @@ pub fn predictions_csv(model: &TrainedModel, dataset: &Dataset) -> String {
                 .map_or_else(|| "held out".to_string(), |f| (f + 1).to_string()),
             name(o.taken),
             if o.success { "yes" } else { "no" }.to_string(),
-            if o.success { name(o.taken) } else { String::new() },
+            if o.success {
+                name(o.taken)
+            } else {
+                String::new()
+            },
             name(o.suggested),
         ];
         record.extend(o.probabilities.iter().map(|p| p.to_string()));

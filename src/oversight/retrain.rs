@@ -37,24 +37,34 @@ pub enum RetrainError {
 }
 
 /// The cell values meaning success and failure under the rule.
-fn outcome_values(dataset: &Dataset, rule: &SuccessRule) -> Result<(String, String, String), RetrainError> {
+fn outcome_values(
+    dataset: &Dataset,
+    rule: &SuccessRule,
+) -> Result<(String, String, String), RetrainError> {
     match rule {
         SuccessRule::Equals { column, values } => {
             let success = values.first().cloned().unwrap_or_else(|| "yes".into());
-            let is_success =
-                |v: &str| values.iter().any(|s| s.trim().eq_ignore_ascii_case(v.trim()));
+            let is_success = |v: &str| {
+                values
+                    .iter()
+                    .any(|s| s.trim().eq_ignore_ascii_case(v.trim()))
+            };
             let failure = dataset
                 .column(column)
                 .and_then(|c| c.cells.iter().flatten().find(|v| !is_success(v)).cloned())
                 .ok_or_else(|| RetrainError::NoFailureValue(column.clone()))?;
             Ok((column.clone(), success, failure))
         }
-        SuccessRule::AtLeast { column, threshold } => {
-            Ok((column.clone(), threshold.to_string(), (threshold - 1.0).to_string()))
-        }
-        SuccessRule::AtMost { column, threshold } => {
-            Ok((column.clone(), threshold.to_string(), (threshold + 1.0).to_string()))
-        }
+        SuccessRule::AtLeast { column, threshold } => Ok((
+            column.clone(),
+            threshold.to_string(),
+            (threshold - 1.0).to_string(),
+        )),
+        SuccessRule::AtMost { column, threshold } => Ok((
+            column.clone(),
+            threshold.to_string(),
+            (threshold + 1.0).to_string(),
+        )),
     }
 }
 
@@ -88,7 +98,11 @@ pub fn with_outcomes(
                 d.outcome_success
                     .map(|s| if s { success.clone() } else { failure.clone() })
             } else if column.role == Role::Id {
-                Some(d.referral.clone().unwrap_or_else(|| format!("decision {}", d.id)))
+                Some(
+                    d.referral
+                        .clone()
+                        .unwrap_or_else(|| format!("decision {}", d.id)),
+                )
             } else {
                 d.inputs
                     .iter()
@@ -253,10 +267,19 @@ mod tests {
         let cell = |name: &str, row: usize| out.column(name).unwrap().cells[row].clone();
         // The old rows are untouched.
         for column in &data.columns {
-            assert_eq!(&out.column(&column.name).unwrap().cells[..20], &column.cells[..]);
+            assert_eq!(
+                &out.column(&column.name).unwrap().cells[..20],
+                &column.cells[..]
+            );
         }
-        assert_eq!(cell("pathway_allocated", 20).as_deref(), Some("Signposting"));
-        assert_eq!(cell("pathway_allocated", 21).as_deref(), Some("Peer support group"));
+        assert_eq!(
+            cell("pathway_allocated", 20).as_deref(),
+            Some("Signposting")
+        );
+        assert_eq!(
+            cell("pathway_allocated", 21).as_deref(),
+            Some("Peer support group")
+        );
         assert_eq!(cell("outcome_success", 20).as_deref(), Some("yes"));
         assert_eq!(cell("outcome_success", 21).as_deref(), Some("no"));
         assert_eq!(cell("risk_level", 21).as_deref(), Some("4"));
@@ -271,7 +294,9 @@ mod tests {
 
     #[test]
     fn reminder_after_thirty_days_with_new_outcomes() {
-        assert!(reminder("2026-10-01", "2026-12-05", 3).unwrap().contains("65 days ago and 3 decisions now have"));
+        assert!(reminder("2026-10-01", "2026-12-05", 3)
+            .unwrap()
+            .contains("65 days ago and 3 decisions now have"));
         assert_eq!(reminder("2026-11-20", "2026-12-05", 3), None);
         assert_eq!(reminder("2026-10-01", "2026-12-05", 0), None);
         assert_eq!(reminder("", "2026-12-05", 3), None);
@@ -285,15 +310,33 @@ mod tests {
         for i in 0..60 {
             // Followed Signposting works 30%; overridden works 80%.
             log.push(record(i, "Signposting", "Signposting", Some(i % 10 < 3)));
-            log.push(record(100 + i, "Signposting", "One-to-one support", Some(i % 10 < 8)));
+            log.push(record(
+                100 + i,
+                "Signposting",
+                "One-to-one support",
+                Some(i % 10 < 8),
+            ));
         }
-        log.push(record(500, "Crisis intervention", "Crisis intervention", Some(true)));
+        log.push(record(
+            500,
+            "Crisis intervention",
+            "Crisis intervention",
+            Some(true),
+        ));
         let j = judge_overrides(&log);
         let s = j.iter().find(|j| j.pathway == "Signposting").unwrap();
         assert_eq!((s.n_followed, s.n_overridden), (60, 60));
         assert!((s.difference.as_ref().unwrap().value - 0.5).abs() < 1e-12);
-        assert!(s.sentence.contains("the professionals' choices worked more often"), "{}", s.sentence);
-        let c = j.iter().find(|j| j.pathway == "Crisis intervention").unwrap();
+        assert!(
+            s.sentence
+                .contains("the professionals' choices worked more often"),
+            "{}",
+            s.sentence
+        );
+        let c = j
+            .iter()
+            .find(|j| j.pathway == "Crisis intervention")
+            .unwrap();
         assert!(c.sentence.contains("not enough outcomes"));
     }
 }

@@ -25,8 +25,16 @@ pub fn wilson_z(hits: usize, n: usize, z: f64) -> Option<Estimate> {
     // At 0 and 1 the bound is exact; rounding would leave it a hair off.
     Some(Estimate {
         value: p,
-        lower: if hits == 0 { 0.0 } else { (centre - half).max(0.0) },
-        upper: if h >= n { 1.0 } else { (centre + half).min(1.0) },
+        lower: if hits == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        upper: if h >= n {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
     })
 }
 
@@ -148,7 +156,10 @@ mod tests {
         let e = mean(&[0.0, 1.0, 0.0, 1.0]).unwrap();
         assert_eq!(e.value, 0.5);
         // sd 0.577, se 0.289
-        assert!(close(e.upper - e.value, Z95 * (1.0f64 / 3.0 / 4.0).sqrt() * 1.0));
+        assert!(close(
+            e.upper - e.value,
+            Z95 * (1.0f64 / 3.0 / 4.0).sqrt() * 1.0
+        ));
         assert!(mean(&[]).is_none());
     }
 }

@@ -250,7 +250,10 @@ pub fn compare(
         older: older.number,
         newer: newer.number,
         held_out_rows: rows.len(),
-        held_out: [figures(&older.model, &held_cases), figures(&newer.model, &held_cases)],
+        held_out: [
+            figures(&older.model, &held_cases),
+            figures(&newer.model, &held_cases),
+        ],
         decisions: since.len(),
         on_decisions: [
             figures(&older.model, &decision_cases),
@@ -264,7 +267,11 @@ pub fn compare(
 impl Comparison {
     /// The comparison in one sentence.
     pub fn sentence(&self) -> String {
-        let acc = |f: &Figures| f.accuracy.as_ref().map_or("–".to_string(), |e| pct(e.value));
+        let acc = |f: &Figures| {
+            f.accuracy
+                .as_ref()
+                .map_or("–".to_string(), |e| pct(e.value))
+        };
         format!(
             "On {} successful referrals both versions held out, version {} suggests the pathway that worked for {} and version {} for {}; fairness flags: {} and {}.",
             self.held_out[0].n,
@@ -312,8 +319,14 @@ mod tests {
         let mut versions = Vec::new();
         let m1 = demo_model(400, 42, 10, Mode::Allocations);
         let m2 = demo_model(400, 42, 20, Mode::Allocations);
-        assert_eq!(add_version(&mut versions, m1, &data, "first".into(), vec![]), 1);
-        assert_eq!(add_version(&mut versions, m2, &data, "second".into(), vec![]), 2);
+        assert_eq!(
+            add_version(&mut versions, m1, &data, "first".into(), vec![]),
+            1
+        );
+        assert_eq!(
+            add_version(&mut versions, m2, &data, "second".into(), vec![]),
+            2
+        );
         assert_eq!(versions[0].key, version_key(&versions[0].model));
         let c = compare(&versions[1], &versions[0], &data, &[]);
         assert_eq!((c.older, c.newer), (1, 2));

@@ -136,10 +136,7 @@ fn iris_cross_validation_matches_scikit_learn_and_smartcore() {
 #[test]
 fn breast_cancer_cross_validation_matches_scikit_learn_and_smartcore() {
     check_real_data(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/breast_cancer.csv"
-        ),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/breast_cancer.csv"),
         0.959,
     );
 }
