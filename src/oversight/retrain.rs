@@ -231,7 +231,7 @@ mod tests {
         DecisionRecord {
             id,
             time: "2026-12-01T10:00:00Z".into(),
-            referral: (id % 2 == 0).then(|| format!("N{id}")),
+            referral: id.is_multiple_of(2).then(|| format!("N{id}")),
             inputs: vec![
                 ("risk_level".into(), Some("4".into())),
                 ("gender".into(), Some("Female".into())),

@@ -169,6 +169,21 @@ fn columns_without_planted_bias_flag_nothing_over_seeds() {
     );
 }
 
+/// `signpost train FILE` on the demo's columns, with `extra` arguments.
+fn train_cli(file: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args([
+            "train",
+            file.to_str().unwrap(),
+            "--pathway",
+            "pathway_allocated",
+        ])
+        .args(["--outcome", "outcome_success", "--success", "yes"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 /// Reads CSV text into rows of (column -> value).
 fn read_csv(text: &str) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -200,28 +215,19 @@ fn figures_recomputed_from_the_predictions_file_agree_exactly() {
     let file = dir.join("referrals.csv");
     std::fs::write(&file, demo::to_csv(&data)).unwrap();
     let predictions = dir.join("predictions.csv");
-    let output = Command::new(env!("CARGO_BIN_EXE_signpost"))
-        .args([
-            "train",
-            file.to_str().unwrap(),
-            "--pathway",
-            "pathway_allocated",
-            "--outcome",
-            "outcome_success",
-            "--success",
-            "yes",
-        ])
-        .args([
+    let output = train_cli(
+        &file,
+        &[
             "--trees",
             "20",
             "--max-depth",
             "6",
             "--audit",
             "gender,age_band",
-        ])
-        .args(["--predictions", predictions.to_str().unwrap()])
-        .output()
-        .unwrap();
+            "--predictions",
+            predictions.to_str().unwrap(),
+        ],
+    );
     assert!(
         output.status.success(),
         "{}",
@@ -446,27 +452,17 @@ fn drift_is_zero_on_the_training_data_and_flags_a_shifted_copy() {
     let file = dir.join("history.csv");
     std::fs::write(&file, demo::to_csv(&data)).unwrap();
     let model = dir.join("model.json");
-    let trained = Command::new(env!("CARGO_BIN_EXE_signpost"))
-        .args([
-            "train",
-            file.to_str().unwrap(),
-            "--pathway",
-            "pathway_allocated",
-            "--outcome",
-            "outcome_success",
-            "--success",
-            "yes",
-        ])
-        .args([
+    let trained = train_cli(
+        &file,
+        &[
             "--trees",
             "10",
             "--max-depth",
             "5",
             "--model",
             model.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(
         trained.status.success(),
         "{}",

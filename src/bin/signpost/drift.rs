@@ -6,10 +6,9 @@
 use std::path::PathBuf;
 
 use serde_json::{json, Map, Value};
-use signpost::model::train::TrainedModel;
 use signpost::oversight::drift::drift;
 
-use crate::common::{fail, file_name, import_file, read_bytes, to_json, CliError, Output};
+use crate::common::{fail, file_name, import_file, read_model, to_json, CliError, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -23,9 +22,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Output, CliError> {
-    let model_text = String::from_utf8_lossy(&read_bytes(&args.model)?).into_owned();
-    let model = TrainedModel::from_json(&model_text)
-        .map_err(|err| CliError(format!("{}: {err}", file_name(&args.model))))?;
+    let model = read_model(&args.model)?;
     let Some(profile) = &model.report.training_profile else {
         return fail(format!(
             "{} keeps no profile of its training data (it was saved by an older Signpost): train it again to compare",

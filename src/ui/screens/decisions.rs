@@ -97,7 +97,7 @@ pub fn DecisionsScreen() -> Html {
                         <tbody>{ for summary.reasons.iter().map(|(r, n)| html! { <tr><th scope="row">{ r }</th><td class="num">{ n }</td></tr> }) }</tbody>
                     </table>
                 }
-                if judged.iter().any(|j| j.difference.is_some()) {
+                if log.iter().any(|r| r.outcome_success.is_some()) {
                     <section aria-labelledby="overrides-judged">
                         <h2 id="overrides-judged">{ "Were the overrides right?" }</h2>
                         <ul>{ for judged.iter().map(|j| html! { <li>{ &j.sentence }</li> }) }</ul>
