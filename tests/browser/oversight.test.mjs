@@ -78,23 +78,23 @@ test('retrain with the new outcomes, compare before switching, switch, reload', 
   await page.click('#retrain');
   await page.waitForSelector('text=Version 2 is trained', { timeout: TRAIN_TIMEOUT });
   // Version 1 stays in use until someone switches; the comparison is shown.
-  assert.match(await page.textContent('#version-list'), /Version 2.*retrained with 6 new outcomes.*Use this version.*Version 1.*In use/s);
+  assert.match(await page.textContent('#version-list'), /Version 2.*retrained with 6 new outcomes.*Use version 2.*Version 1.*In use/s);
   await page.waitForSelector('#comparison');
   assert.match(await page.textContent('#comparison-summary'), /both versions held out, version 1 suggests .* and version 2/);
   assert.equal((await page.textContent('#retrain')).trim(), 'Retrain with 0 new outcomes');
   await screenshot(page, 'oversight-versions');
   await assertAccessible(page, 'Model with two versions compared');
 
-  await page.click('button[aria-label="Use version 2"]');
+  await page.click('#version-list button:has-text("Use version 2")');
   await page.waitForSelector('text=Version 2 is now in use.');
-  assert.match(await page.textContent('#version-list'), /Version 2.*In use.*Version 1.*Use this version/s);
+  assert.match(await page.textContent('#version-list'), /Version 2.*In use.*Version 1.*Use version 1/s);
   await page.waitForSelector('text=Saved in this browser');
   await page.reload();
   await page.waitForSelector('main');
   await page.waitForFunction(() => !document.body.innerText.includes('Opening your workspace'));
   await goTo(page, 'model');
   await page.waitForSelector('#version-list');
-  assert.match(await page.textContent('#version-list'), /Version 2.*In use.*Version 1.*Use this version/s);
+  assert.match(await page.textContent('#version-list'), /Version 2.*In use.*Version 1.*Use version 1/s);
   // The decisions log can be filtered by the version that suggested.
   await goTo(page, 'decisions');
   await page.waitForSelector('#decision-log');

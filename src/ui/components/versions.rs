@@ -191,7 +191,7 @@ pub fn Versions() -> Html {
                             <th scope="row">{ format!("Version {}", v.number) }</th><td>{ &v.date }</td><td>{ &v.origin }</td><td class="num">{ v.n_rows }</td>
                             <td class="num">{ pct(v.model.report.metrics.balanced_accuracy) }</td><td class="num">{ flags }</td>
                             <td>if in_use { <strong>{ "In use" }</strong> } else {
-                                <button type="button" onclick={switch_to(v.number)} aria-label={format!("Use version {}", v.number)}>{ "Use this version" }</button> }</td>
+                                <button type="button" onclick={switch_to(v.number)}>{ format!("Use version {}", v.number) }</button> }</td>
                         </tr> }
                     }) }</tbody>
                 </table>
