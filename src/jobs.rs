@@ -177,10 +177,32 @@ pub fn run(request: JobRequest, progress: &mut dyn FnMut(JobUpdate)) -> JobUpdat
                 done: 0,
                 total: 1,
             });
-            match train::train(&dataset, &config) {
-                Ok(model) => JobUpdate::Done(Box::new(JobResult::Trained(Box::new(model)))),
-                Err(err) => JobUpdate::Failed(format!("The model could not be trained: {err}")),
+            let mut model = match train::train(&dataset, &config) {
+                Ok(model) => model,
+                Err(err) => {
+                    return JobUpdate::Failed(format!("The model could not be trained: {err}"))
+                }
+            };
+            if !config.audit_columns.is_empty() {
+                let mut report = |done: usize, total: usize| {
+                    progress(JobUpdate::Progress {
+                        stage: "Auditing fairness".into(),
+                        done,
+                        total,
+                    })
+                };
+                if let Err(err) = crate::oversight::audit::attach(
+                    &mut model,
+                    &dataset,
+                    &config.audit_columns,
+                    &mut report,
+                ) {
+                    return JobUpdate::Failed(format!(
+                        "The fairness audit could not be made: {err}"
+                    ));
+                }
             }
+            JobUpdate::Done(Box::new(JobResult::Trained(Box::new(model))))
         }
         JobRequest::Demo { seed } => {
             let mut report = |stage: &str, done: usize, total: usize| {

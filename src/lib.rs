@@ -13,6 +13,7 @@ pub mod import;
 pub mod instant_demo;
 pub mod jobs;
 pub mod model;
+pub mod oversight;
 pub mod ranker;
 pub mod rng;
 pub mod segment;

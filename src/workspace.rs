@@ -41,6 +41,13 @@ pub struct Workspace {
     pub scenario: Option<Scenario>,
     /// The last segmentation and the settings that made it.
     pub segmentation: Option<(SegmentConfig, Segmentation)>,
+    /// Every trained model kept as a version (`oversight::versions`);
+    /// `model` is a copy of the one in use.
+    pub versions: Vec<crate::oversight::versions::ModelVersion>,
+    /// The number of the version in use.
+    pub version_in_use: Option<u32>,
+    /// Decisions whose outcomes were added to `data` as history rows.
+    pub decisions_in_history: Vec<u64>,
 }
 
 /// The seed of the built-in demo workspace.

@@ -79,6 +79,37 @@ pub struct ValidationReport {
     pub weak: bool,
     pub verdict: String,
     pub warnings: Vec<String>,
+    /// Every usable row's prediction from models that did not see it (the
+    /// fold's models, or the final ones for held-out rows): what the fairness
+    /// audit is computed from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub out_of_fold: Vec<OutOfFold>,
+    /// The fairness audit over the protected columns (`oversight::audit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fairness: Option<crate::oversight::audit::FairnessAudit>,
+    /// The training rows' distribution per feature, for drift (`oversight::drift`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_profile: Option<crate::oversight::drift::Profile>,
+}
+
+/// One row's prediction from models that did not see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutOfFold {
+    /// The row in the dataset (0-based).
+    pub row: usize,
+    /// The cross-validation fold that predicted it; `None` for a held-out
+    /// row (predicted by the final models).
+    pub fold: Option<usize>,
+    /// The pathway allocated (index into the model's pathways).
+    pub taken: usize,
+    pub success: bool,
+    /// The chosen mode's suggestion.
+    pub suggested: usize,
+    /// Calibrated probability per pathway (the confidence the page states).
+    pub probabilities: Vec<f64>,
+    /// The row's doubly robust term of the success expected if the chosen
+    /// mode's suggestions were followed (their mean is the policy value).
+    pub policy_term: f64,
 }
 
 /// The model card saved with the model.
@@ -91,6 +122,9 @@ pub struct ModelCard {
     pub figures: String,
     pub intended_use: String,
     pub limits: Vec<String>,
+    /// The fairness audit's summary and flags, in words (`oversight::audit`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fairness: Vec<String>,
 }
 
 pub(crate) fn yes() -> bool {

@@ -51,7 +51,7 @@ use crate::import::{Dataset, Role, SuccessRule};
 
 pub use super::policy::Estimate;
 use super::report::{choice_words, permutation_importance, verdict_words};
-pub use super::report::{Importance, ModeReport, ModelCard, ValidationReport};
+pub use super::report::{Importance, ModeReport, ModelCard, OutOfFold, ValidationReport};
 pub use super::suggest::{PathwayChance, Suggestion};
 
 /// The file format name and version written into every saved model.
@@ -111,6 +111,10 @@ pub struct TrainConfig {
     pub propensity_clip: f64,
     /// Target coverage of the prediction sets.
     pub coverage: f64,
+    /// Columns the fairness audit compares groups of (`oversight::audit`);
+    /// the training job audits them after training.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit_columns: Vec<String>,
     /// The date written on the model card (the core reads no clock).
     pub date: String,
 }
@@ -129,6 +133,7 @@ impl Default for TrainConfig {
             truth_column: None,
             propensity_clip: 0.05,
             coverage: 0.9,
+            audit_columns: Vec::new(),
             date: String::new(),
         }
     }
@@ -405,7 +410,7 @@ fn normalised(values: &[f64]) -> Vec<f64> {
 /// models. Indexed like the usable rows (`Usable::rows`). This is the one
 /// place to read honest per-row predictions from (the policy values, the
 /// calibration, the conformal sets and audits of the suggestions use them).
-pub(crate) struct OutOfFold {
+pub(crate) struct FoldPredictions {
     /// Raw allocations-forest probabilities.
     pub forest: Vec<Vec<f64>>,
     /// Fit learners' chances of success per pathway.
@@ -446,7 +451,13 @@ fn fit_all(
     })
 }
 
-fn predict_all(learners: &Learners, x: &Matrix, clip: f64, out: &mut OutOfFold, rows: &[usize]) {
+fn predict_all(
+    learners: &Learners,
+    x: &Matrix,
+    clip: f64,
+    out: &mut FoldPredictions,
+    rows: &[usize],
+) {
     for (local, &target) in rows.iter().enumerate() {
         let row = x.row(local);
         out.forest[target] = learners.forest.predict_proba(row);
@@ -622,7 +633,7 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
     let (x_all, _) = encoder.encode_rows(dataset, &rows)?;
 
     let n = rows.len();
-    let mut pred = OutOfFold {
+    let mut pred = FoldPredictions {
         forest: vec![Vec::new(); n],
         chance: vec![Vec::new(); n],
         propensity: vec![Vec::new(); n],
@@ -879,6 +890,27 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
     } else {
         vec![alloc_report]
     };
+    let mut fold_idx = vec![None; n];
+    for (j, &i) in train_idx.iter().enumerate() {
+        fold_idx[i] = fold_of.get(j).copied();
+    }
+    let chosen_policy = if chosen_mode == Mode::Fit {
+        &policy_fit
+    } else {
+        &policy_alloc
+    };
+    let terms = dr_scores(chosen_policy);
+    let out_of_fold: Vec<OutOfFold> = (0..n)
+        .map(|i| OutOfFold {
+            row: rows[i],
+            fold: fold_idx[i],
+            taken: labels[i],
+            success: success[i],
+            suggested: chosen_policy[i],
+            probabilities: calibrated[i].clone(),
+            policy_term: terms[i],
+        })
+        .collect();
     let report = ValidationReport {
         pathways: pathways.clone(),
         features: feature_names.clone(),
@@ -909,6 +941,9 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         verdict: verdict.clone(),
         warnings,
         modes,
+        out_of_fold,
+        fairness: None,
+        training_profile: Some(crate::oversight::drift::profile(&encoder, dataset, &rows)),
     };
     let card = ModelCard {
         date: config.date.clone(),
@@ -930,6 +965,7 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
             "Only as good as its figures on unseen referrals; recheck after every retrain.".into(),
             "Not for people unlike the training data: such referrals are flagged.".into(),
         ],
+        fairness: Vec::new(),
     };
     Ok(TrainedModel {
         format: FORMAT.into(),

@@ -9,6 +9,7 @@ mod model;
 mod model_choice;
 mod model_cli;
 mod model_file;
+mod oversight;
 mod platform;
 mod ranker;
 mod segment;

@@ -141,3 +141,10 @@ pub fn today_utc() -> Result<signpost::ranker::Date, CliError> {
         None => fail("cannot tell today's date from the clock; pass --date YYYY-MM-DD"),
     }
 }
+
+/// Reads a model saved with `signpost train --model` or the page's "Export model".
+pub fn read_model(path: &Path) -> Result<signpost::model::train::TrainedModel, CliError> {
+    let text = String::from_utf8_lossy(&read_bytes(path)?).into_owned();
+    signpost::model::train::TrainedModel::from_json(&text)
+        .map_err(|err| CliError(format!("{}: {err}", file_name(path))))
+}

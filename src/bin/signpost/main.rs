@@ -8,6 +8,8 @@ mod common;
 #[cfg(not(target_arch = "wasm32"))]
 mod demo;
 #[cfg(not(target_arch = "wasm32"))]
+mod drift;
+#[cfg(not(target_arch = "wasm32"))]
 mod flows;
 #[cfg(not(target_arch = "wasm32"))]
 mod inspect;
@@ -57,6 +59,8 @@ enum Command {
     Segment(segment::Args),
     /// Learn flows from an event log of stays (discover, back-test, scenario).
     Flows(flows::Args),
+    /// Compare a file of new referrals with a model's training data (PSI per feature).
+    Drift(drift::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -78,6 +82,7 @@ fn main() {
         Command::Simulate(args) => simulate::run(args),
         Command::Segment(args) => segment::run(args),
         Command::Flows(args) => flows::run(args),
+        Command::Drift(args) => drift::run(args),
     };
     match result {
         Ok(output) => output.print(),

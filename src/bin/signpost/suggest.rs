@@ -9,9 +9,8 @@
 use std::path::PathBuf;
 
 use signpost::model::batch::{score, to_csv};
-use signpost::model::train::TrainedModel;
 
-use crate::common::{file_name, import_file, read_bytes, CliError, Output};
+use crate::common::{import_file, read_model, CliError, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -28,9 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Output, CliError> {
-    let model_text = String::from_utf8_lossy(&read_bytes(&args.model)?).into_owned();
-    let model = TrainedModel::from_json(&model_text)
-        .map_err(|err| CliError(format!("{}: {err}", file_name(&args.model))))?;
+    let model = read_model(&args.model)?;
     let imported = import_file(&args.file, args.sheet)?;
     let result = score(&model, &imported.dataset, args.reasons, &mut |_, _| {})?;
     for problem in &result.problems {

@@ -9,6 +9,8 @@ use std::time::Instant;
 use serde_json::{json, Map, Value};
 use signpost::import::{Role, SuccessRule};
 use signpost::model::train::{train, Mode, TrainConfig};
+use signpost::oversight::audit::{self, FairnessAudit};
+use signpost::oversight::predictions::predictions_csv;
 
 use crate::common::{fail, file_name, import_file, to_json, today_utc, CliError, Output};
 
@@ -48,6 +50,14 @@ pub struct Args {
     /// Write the trained model as JSON to this file.
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// Audit fairness over these columns (comma-separated) and their pairs:
+    /// adds `fairness` to the JSON and the audit to the model.
+    #[arg(long, value_delimiter = ',')]
+    pub audit: Vec<String>,
+    /// Write the out-of-fold predictions the report and audit were computed
+    /// from as CSV to this file (`row` is the row as a spreadsheet numbers it).
+    #[arg(long)]
+    pub predictions: Option<PathBuf>,
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, for the model card.
@@ -166,9 +176,21 @@ pub fn run(args: Args) -> Result<Output, CliError> {
     config.forest.max_depth = args.max_depth;
     config.forest.seed = args.seed;
 
+    for column in &args.audit {
+        if dataset.column(column).is_none() {
+            return fail(format!(
+                "{source} has no column called \"{column}\": check --audit"
+            ));
+        }
+    }
+    config.audit_columns = args.audit.clone();
+
     let start = Instant::now();
-    let model = train(&dataset, &config)?;
+    let mut model = train(&dataset, &config)?;
     let fit_seconds = start.elapsed().as_secs_f64();
+    if !args.audit.is_empty() {
+        audit::attach(&mut model, &dataset, &args.audit, &mut |_, _| {})?;
+    }
 
     let report = &model.report;
     let mut modes = Map::new();
@@ -231,6 +253,20 @@ pub fn run(args: Args) -> Result<Output, CliError> {
         "warnings": report.warnings,
         "card": model.card,
     });
+    let mut output = output;
+    if let (Some(fairness), Some(object)) = (&report.fairness, output.as_object_mut()) {
+        object.insert("fairness".into(), fairness_json(fairness));
+        object.insert("fairness_summary".into(), json!(fairness.summary()));
+        object.insert("fairness_method".into(), json!(fairness.method));
+    }
+    if let Some(path) = &args.predictions {
+        std::fs::write(path, predictions_csv(&model, &dataset)).map_err(|err| {
+            CliError(format!(
+                "cannot write the predictions to {}: {err}",
+                path.display()
+            ))
+        })?;
+    }
     if let Some(path) = &args.model {
         std::fs::write(path, model.to_json()?).map_err(|err| {
             CliError(format!(
@@ -240,4 +276,31 @@ pub fn run(args: Args) -> Result<Output, CliError> {
         })?;
     }
     to_json(&output)
+}
+
+/// The audit keyed by column (and "a × b" for pairs): its groups with every
+/// figure and interval, and its flags as sentences. The method and summary
+/// go beside it (`fairness_method`, `fairness_summary`).
+fn fairness_json(audit: &FairnessAudit) -> Value {
+    let mut columns = Map::new();
+    for column in &audit.columns {
+        let sentence = |f: &audit::Flag| match &f.history {
+            Some(h) => format!("{} {h}", f.sentence),
+            None => f.sentence.clone(),
+        };
+        columns.insert(
+            column.column.clone(),
+            json!({
+                "groups": column.groups,
+                "flags": column.flags.iter().map(sentence).collect::<Vec<_>>(),
+                "flag_details": column.flags,
+                "history": column.history,
+                "history_flags": column.history_flags.iter().map(sentence).collect::<Vec<_>>(),
+                "note": column.note,
+                "min_group": audit.min_group,
+                "min_worked": audit.min_worked,
+            }),
+        );
+    }
+    Value::Object(columns)
 }

@@ -5,6 +5,9 @@
 use yew::prelude::*;
 
 use crate::decisions::{summarise, to_csv};
+use crate::oversight::retrain::{judge_overrides, OVERRIDE_CAVEAT};
+use crate::ui::components::drift::DriftPanel;
+use crate::ui::components::form;
 use crate::ui::components::form::pct;
 use crate::ui::files;
 use crate::ui::state::{use_app, Action, Notice};
@@ -12,8 +15,30 @@ use crate::ui::state::{use_app, Action, Notice};
 #[component]
 pub fn DecisionsScreen() -> Html {
     let app = use_app();
-    let log = app.workspace.decisions.clone();
+    let all = app.workspace.decisions.clone();
+    // The model version to show ("" = every version).
+    let version = use_state(String::new);
+    let mut keys: Vec<String> = all.iter().map(|r| r.model_version.clone()).collect();
+    keys.sort();
+    keys.dedup();
+    let log: Vec<_> = all
+        .iter()
+        .filter(|r| version.is_empty() || r.model_version == *version)
+        .cloned()
+        .collect();
     let summary = summarise(&log);
+    let judged = judge_overrides(&log);
+    let number_of = |key: &str| {
+        app.workspace
+            .versions
+            .iter()
+            .find(|v| v.key == key)
+            .map_or(key.to_string(), |v| format!("Version {} ({key})", v.number))
+    };
+    let on_version = {
+        let version = version.clone();
+        Callback::from(move |event: Event| version.set(form::value(&event)))
+    };
     let export = {
         let app = app.clone();
         let log = log.clone();
@@ -25,11 +50,11 @@ pub fn DecisionsScreen() -> Html {
             }
         })
     };
-    let set_outcome = |idx: usize, value: Option<bool>| {
+    let set_outcome = |id: u64, value: Option<bool>| {
         let app = app.clone();
         Callback::from(move |_| {
             app.dispatch(Action::Update(Box::new(move |ws| {
-                if let Some(record) = ws.decisions.get_mut(idx) {
+                if let Some(record) = ws.decisions.iter_mut().find(|r| r.id == id) {
                     record.outcome_success = value;
                 }
             })))
@@ -43,6 +68,15 @@ pub fn DecisionsScreen() -> Html {
     html! {
         <section aria-labelledby="decisions-title">
             <h1 id="decisions-title">{ "Decisions" }</h1>
+            if keys.len() > 1 {
+                <div class="field">
+                    <label for="decision-version">{ "Model version" }</label>
+                    <select id="decision-version" onchange={on_version}>
+                        <option value="" selected={version.is_empty()}>{ "Every version" }</option>
+                        { for keys.iter().map(|k| html! { <option value={k.clone()} selected={*version == *k}>{ number_of(k) }</option> }) }
+                    </select>
+                </div>
+            }
             if log.is_empty() {
                 <p>{ "No decisions yet. Each suggestion reviewed on the " }<a href="#triage">{ "Triage screen" }</a>{ " is recorded here." }</p>
             } else {
@@ -63,13 +97,21 @@ pub fn DecisionsScreen() -> Html {
                         <tbody>{ for summary.reasons.iter().map(|(r, n)| html! { <tr><th scope="row">{ r }</th><td class="num">{ n }</td></tr> }) }</tbody>
                     </table>
                 }
+                if log.iter().any(|r| r.outcome_success.is_some()) {
+                    <section aria-labelledby="overrides-judged">
+                        <h2 id="overrides-judged">{ "Were the overrides right?" }</h2>
+                        <ul>{ for judged.iter().map(|j| html! { <li>{ &j.sentence }</li> }) }</ul>
+                        <p class="hint">{ OVERRIDE_CAVEAT }</p>
+                    </section>
+                }
+                <DriftPanel />
                 <div class="actions"><button type="button" onclick={export}>{ "Export the log (CSV)" }</button></div>
                 <div class="table-wrap" tabindex="0">
                     <table id="decision-log">
                         <caption>{ "The log, newest first" }</caption>
                         <thead><tr><th scope="col">{ "#" }</th><th scope="col">{ "When" }</th><th scope="col">{ "Referral" }</th><th scope="col">{ "Suggested" }</th>
                             <th scope="col">{ "Decided" }</th><th scope="col">{ "Reason" }</th><th scope="col">{ "Outcome" }</th></tr></thead>
-                        <tbody>{ for log.iter().enumerate().rev().map(|(idx, r)| html! {
+                        <tbody>{ for log.iter().rev().map(|r| html! {
                             <tr>
                                 <td class="num">{ r.id }</td><td>{ r.time.chars().take(16).collect::<String>().replace('T', " ") }</td>
                                 <td>{ r.referral.clone().unwrap_or_default() }</td>
@@ -78,8 +120,8 @@ pub fn DecisionsScreen() -> Html {
                                 <td>{ [r.reason.clone(), r.reason_text.clone()].into_iter().flatten().collect::<Vec<_>>().join(": ") }</td>
                                 <td>
                                     { match r.outcome_success { Some(true) => "worked ", Some(false) => "did not work ", None => "" } }
-                                    <button type="button" class="link" onclick={set_outcome(idx, Some(true))} aria-label={format!("Decision {}: it worked", r.id)}>{ "worked" }</button>
-                                    <button type="button" class="link" onclick={set_outcome(idx, Some(false))} aria-label={format!("Decision {}: it did not work", r.id)}>{ "did not" }</button>
+                                    <button type="button" class="link" onclick={set_outcome(r.id, Some(true))} aria-label={format!("Decision {}: it worked", r.id)}>{ "worked" }</button>
+                                    <button type="button" class="link" onclick={set_outcome(r.id, Some(false))} aria-label={format!("Decision {}: it did not work", r.id)}>{ "did not" }</button>
                                 </td>
                             </tr>
                         }) }</tbody>

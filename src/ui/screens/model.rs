@@ -10,8 +10,11 @@ use crate::jobs::{JobRequest, JobResult};
 use crate::model::forest::ClassWeight;
 use crate::model::train::{Mode, TrainConfig, TrainedModel};
 use crate::ui::components::charts::{Bar, Bars, HeatMap, Lines, Series, STYLES};
+use crate::ui::components::drift::DriftPanel;
+use crate::ui::components::fairness::Fairness;
 use crate::ui::components::form;
 use crate::ui::components::progress::JobProgress;
+use crate::ui::components::versions::{keep_in_use, Versions};
 use crate::ui::files;
 use crate::ui::jobs::use_job;
 use crate::ui::state::{use_app, Action, Notice};
@@ -56,6 +59,8 @@ pub fn ModelScreen() -> Html {
             <Trainer data={data} />
             if let Some(model) = app.workspace.model.clone() {
                 <Report model={model} />
+                <Versions />
+                <DriftPanel />
             }
         </section>
     }
@@ -91,7 +96,13 @@ fn Trainer(props: &TrainerProps) -> Html {
         Callback::from(move |result: Result<JobResult, String>| match result {
             Ok(JobResult::Trained(model)) => {
                 let verdict = model.report.verdict.clone();
-                app.dispatch(Action::Update(Box::new(move |ws| ws.model = Some(*model))));
+                app.dispatch(Action::Update(Box::new(move |ws| {
+                    let origin = format!(
+                        "trained on {}",
+                        ws.origin.clone().unwrap_or_else(|| "the data".into())
+                    );
+                    keep_in_use(ws, *model, origin);
+                })));
                 app.dispatch(Action::Notify(Notice::Info(format!(
                     "The model is trained. {verdict}"
                 ))));
@@ -125,6 +136,13 @@ fn Trainer(props: &TrainerProps) -> Html {
                 mode: *mode,
                 features: Some((*chosen).clone()),
                 date: today(),
+                // Every protected column is audited, used as a feature or not.
+                audit_columns: data
+                    .columns
+                    .iter()
+                    .filter(|c| c.role == Role::Protected)
+                    .map(|c| c.name.clone())
+                    .collect(),
                 ..TrainConfig::default()
             };
             config.forest.n_trees = *trees;
@@ -334,7 +352,9 @@ fn Report(props: &ReportProps) -> Html {
             });
             match result {
                 Ok(model) => {
-                    app.dispatch(Action::Update(Box::new(move |ws| ws.model = Some(model))));
+                    app.dispatch(Action::Update(Box::new(move |ws| {
+                        keep_in_use(ws, model, "imported from a file".into())
+                    })));
                     app.dispatch(Action::Notify(Notice::Info("Imported the model.".into())));
                 }
                 Err(message) => app.dispatch(Action::Notify(Notice::Error(format!(
@@ -433,7 +453,13 @@ fn Report(props: &ReportProps) -> Html {
                 <dt>{ "Figures" }</dt><dd>{ &model.card.figures }</dd>
                 <dt>{ "Intended use" }</dt><dd>{ &model.card.intended_use }</dd>
                 <dt>{ "Limits" }</dt><dd><ul>{ for model.card.limits.iter().map(|l| html! { <li>{ l }</li> }) }</ul></dd>
+                if !model.card.fairness.is_empty() {
+                    <dt>{ "Fairness" }</dt><dd><ul>{ for model.card.fairness.iter().map(|l| html! { <li>{ l }</li> }) }</ul></dd>
+                }
             </dl>
+            if let Some(audit) = report.fairness.clone() {
+                <Fairness audit={audit} />
+            }
             <div class="actions">
                 <button type="button" onclick={export}>{ "Export model" }</button>
                 <label class="button" for="import-model">{ "Import model" }</label>

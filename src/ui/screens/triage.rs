@@ -404,12 +404,7 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
             recorded.clone(),
         );
         let o = o.clone();
-        let model_version = format!(
-            "{} ({} mode, fingerprint {:016x})",
-            model.card.date,
-            model.mode.name(),
-            model.forest.fingerprint()
-        );
+        let model_version = crate::oversight::versions::version_key(model);
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let s = &o.suggestion;
