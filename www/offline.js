@@ -3,10 +3,13 @@
 // A plain script (not inline) so the page's strict CSP allows it.
 (() => {
   if (!('serviceWorker' in navigator)) return;
-  let reloading = false;
+  // Reload only when the person asked for the new version. On a first visit
+  // the new worker also takes control (clients.claim), and a reload then
+  // would throw away whatever the page was doing (an import, the demo).
+  let reloadAsked = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (reloading) return;
-    reloading = true;
+    if (!reloadAsked) return;
+    reloadAsked = false;
     window.location.reload();
   });
   const offer = (waiting) => {
@@ -22,7 +25,10 @@
     const button = document.createElement('button');
     button.type = 'button';
     button.textContent = 'Reload to update';
-    button.addEventListener('click', () => waiting.postMessage('skip-waiting'));
+    button.addEventListener('click', () => {
+      reloadAsked = true;
+      waiting.postMessage('skip-waiting');
+    });
     const later = document.createElement('button');
     later.type = 'button';
     later.className = 'link';

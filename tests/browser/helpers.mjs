@@ -41,6 +41,9 @@ export async function openPage(browser, path = '/') {
   await page.goto(BASE + path);
   await page.waitForSelector('main');
   await page.waitForFunction(() => !document.body.innerText.includes('Opening your workspace'));
+  // `#demo` builds its model, decisions, groups and simulation in the worker:
+  // wait for them so that no step races the demo replacing the workspace.
+  if (path === '/#demo') await page.waitForSelector('text=Demo ready', { timeout: 60_000 });
   return { context, page, requests, errors };
 }
 
