@@ -45,6 +45,7 @@ pub(crate) fn read_sheet(
     bytes: &[u8],
     sheet: Option<&str>,
 ) -> Result<Sheet, ImportError> {
+    check_shared_strings(source, bytes)?;
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|err| spreadsheet_error(source, err.to_string()))?;
     let names = workbook.sheet_names();
@@ -65,6 +66,76 @@ pub(crate) fn read_sheet(
     };
     let cells = used_cells(source, &mut workbook, &name)?;
     lay_out(source, name, cells)
+}
+
+/// The most distinct strings a workbook may declare in its shared-strings
+/// table: as many as the cells Signpost reads.
+pub(crate) const MAX_SHARED_STRINGS: u128 = MAX_SHEET_CELLS as u128;
+
+/// Refuses an XLSX whose shared-strings table declares more distinct strings
+/// than Signpost reads. calamine reserves room for the declared
+/// `uniqueCount` before reading a single string, so a file claiming 50
+/// billion asks for a terabyte and aborts the process (found by fuzzing,
+/// `tests/data/huge_shared_string_count.xlsx`). Only the start of each
+/// shared-strings part is read (at most 64 KB, whatever the part claims to
+/// hold); anything that is not a readable zip is left to calamine's own
+/// error.
+fn check_shared_strings(source: &str, bytes: &[u8]) -> Result<(), ImportError> {
+    use std::io::Read;
+    if !bytes.starts_with(b"PK") {
+        return Ok(());
+    }
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    for index in 0..archive.len() {
+        let Ok(part) = archive.by_index(index) else {
+            continue;
+        };
+        let is_strings = part
+            .name()
+            .is_ok_and(|name| name.to_ascii_lowercase().ends_with("sharedstrings.xml"));
+        if !is_strings {
+            continue;
+        }
+        let mut head = Vec::new();
+        if part.take(64 * 1024).read_to_end(&mut head).is_err() {
+            continue;
+        }
+        if let Some(count) = declared_unique_count(&head) {
+            if count > MAX_SHARED_STRINGS {
+                return Err(spreadsheet_error(
+                    source,
+                    format!(
+                        "the workbook declares {count} distinct text values (uniqueCount in its shared-strings table), more than the {MAX_SHARED_STRINGS} Signpost reads: the file is damaged or was not written by a spreadsheet program; open it in your spreadsheet program and save it again, or save the sheet as CSV"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The `uniqueCount` attribute's value in the start of a shared-strings part
+/// (digits after an optional `+`, saturating), if there is one.
+fn declared_unique_count(head: &[u8]) -> Option<u128> {
+    let key = b"uniqueCount";
+    let at = head.windows(key.len()).position(|w| w == key)?;
+    let mut rest = head[at + key.len()..].iter().copied().peekable();
+    while rest.next_if(|b| b.is_ascii_whitespace()).is_some() {}
+    rest.next_if_eq(&b'=')?;
+    while rest.next_if(|b| b.is_ascii_whitespace()).is_some() {}
+    rest.next_if(|&b| b == b'"' || b == b'\'')?;
+    rest.next_if_eq(&b'+');
+    let mut value: u128 = 0;
+    let mut digits = 0;
+    while let Some(digit) = rest.next_if(u8::is_ascii_digit) {
+        value = value
+            .saturating_mul(10)
+            .saturating_add(u128::from(digit - b'0'));
+        digits += 1;
+    }
+    (digits > 0).then_some(value)
 }
 
 /// The cells holding a value, with their (row, column), at most [`MAX_SHEET_CELLS`].
@@ -200,6 +271,34 @@ fn cell_address(row: u32, col: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_declared_shared_string_count_is_read_as_calamine_would() {
+        assert_eq!(
+            declared_unique_count(br#"<sst count="3" uniqueCount="000000000000000050000000002">"#),
+            Some(50_000_000_002)
+        );
+        assert_eq!(
+            declared_unique_count(b"<sst uniqueCount = '+12'>"),
+            Some(12)
+        );
+        assert_eq!(declared_unique_count(b"<sst count=\"3\">"), None);
+        assert_eq!(
+            declared_unique_count(format!("<sst uniqueCount=\"{}\">", "9".repeat(60)).as_bytes()),
+            Some(u128::MAX)
+        );
+    }
+
+    #[test]
+    fn a_huge_shared_string_count_is_refused_before_calamine_reserves_it() {
+        let bytes = include_bytes!("../../tests/data/huge_shared_string_count.xlsx");
+        let Err(err) = read_sheet("huge.xlsx", bytes, None) else {
+            panic!("a workbook declaring 50 billion strings was read");
+        };
+        let err = err.to_string();
+        assert!(err.contains("50000000002 distinct text values"), "{err}");
+        assert!(err.contains("huge.xlsx"), "{err}");
+    }
 
     #[test]
     fn addresses_as_a_spreadsheet_writes_them() {

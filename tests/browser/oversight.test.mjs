@@ -11,6 +11,11 @@ const TRAIN_TIMEOUT = 180_000;
 const DECISIONS = 6;
 let browser;
 let shared; // one page through the whole journey
+// The instant demo comes with example decisions (some with outcomes): the
+// decisions recorded here are numbered after them, and the retrain button
+// counts their outcomes too.
+let firstId = 1;
+let outcomesBefore = 0;
 
 before(async () => {
   browser = await launch();
@@ -41,6 +46,8 @@ test('train: the fairness audit covers the protected columns, on the report and 
 
 test('record decisions and their outcomes; overrides are judged on Decisions', async () => {
   const { page } = shared;
+  const retrain = await page.$('#retrain');
+  if (retrain) outcomesBefore = Number((await retrain.textContent()).match(/(\d+) new outcomes/)?.[1] ?? 0);
   for (let i = 0; i < DECISIONS; i += 1) {
     await goTo(page, 'triage');
     await page.fill('#from-row', String(2 + i));
@@ -56,10 +63,15 @@ test('record decisions and their outcomes; overrides are judged on Decisions', a
     } else {
       await page.click('button:has-text("Accept and record decision")');
     }
-    await page.waitForSelector(`text=Recorded as decision #${i + 1}.`);
+    if (i === 0) {
+      await page.waitForSelector('text=/Recorded as decision #\\d+\\./');
+      firstId = Number((await page.textContent('main')).match(/Recorded as decision #(\d+)\./)[1]);
+    } else {
+      await page.waitForSelector(`text=Recorded as decision #${firstId + i}.`);
+    }
   }
   await goTo(page, 'decisions');
-  for (let id = 1; id <= DECISIONS; id += 1) {
+  for (let id = firstId; id < firstId + DECISIONS; id += 1) {
     const label = id % 2 === 0 ? `Decision ${id}: it did not work` : `Decision ${id}: it worked`;
     await page.click(`button[aria-label="${label}"]`);
   }
@@ -74,11 +86,12 @@ test('retrain with the new outcomes, compare before switching, switch, reload', 
   const { page } = shared;
   await goTo(page, 'model');
   await page.waitForSelector('#retrain');
-  assert.equal((await page.textContent('#retrain')).trim(), `Retrain with ${DECISIONS} new outcomes`);
+  const newOutcomes = outcomesBefore + DECISIONS;
+  assert.equal((await page.textContent('#retrain')).trim(), `Retrain with ${newOutcomes} new outcomes`);
   await page.click('#retrain');
   await page.waitForSelector('text=Version 2 is trained', { timeout: TRAIN_TIMEOUT });
   // Version 1 stays in use until someone switches; the comparison is shown.
-  assert.match(await page.textContent('#version-list'), /Version 2.*retrained with 6 new outcomes.*Use version 2.*Version 1.*In use/s);
+  assert.match(await page.textContent('#version-list'), new RegExp(`Version 2.*retrained with ${newOutcomes} new outcomes.*Use version 2.*Version 1.*In use`, 's'));
   await page.waitForSelector('#comparison');
   assert.match(await page.textContent('#comparison-summary'), /both versions held out, version 1 suggests .* and version 2/);
   assert.equal((await page.textContent('#retrain')).trim(), 'Retrain with 0 new outcomes');
