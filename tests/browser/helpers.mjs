@@ -76,6 +76,9 @@ export async function assertAccessible(page, label) {
 export async function goTo(page, slug) {
   await page.click(`nav a[href="#${slug}"]`);
   await page.waitForFunction((s) => location.hash === `#${s}`, slug);
+  // The hash changes before the page redraws: the screen is drawn in the
+  // same render that marks its link as the current page.
+  await page.waitForSelector(`nav a[href="#${slug}"][aria-current="page"]`);
 }
 
 export async function screenshot(page, name) {

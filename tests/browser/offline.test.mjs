@@ -126,7 +126,12 @@ test('after one visit the page works offline: import, train, suggest, simulate; 
   await screenshot(page, 'update-notice');
   await assertAccessible(page, 'the update notice');
   // Reloading into the new version takes it over and the notice goes.
+  // The click makes the new worker take over, and the page then reloads:
+  // wait for that load before reading anything from the page.
+  const reloaded = page.waitForEvent('load', { timeout: 60_000 });
   await page.click('#update-notice button:has-text("Reload to update")');
+  await reloaded;
+  await page.waitForSelector('main');
   await page.waitForFunction(async () => {
     const registration = await navigator.serviceWorker.getRegistration();
     return registration && !registration.waiting && !document.getElementById('update-notice');
