@@ -20,6 +20,9 @@ mod sample;
 mod scenario;
 mod tail;
 
+// The incomplete gamma's two halves, also used by the stay likelihoods in `flows`.
+pub(crate) use tail::{gamma_parts, GammaParts};
+
 pub use demo::demo_scenario;
 pub use engine::{
     bin_width, n_months, replicate, replicate_within, Replication, ServiceRun, MONTH_WEEKS,

@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::sim::{gamma_parts, GammaParts};
+
 /// Weeks per half-day.
 const WEEKS_PER_HALF_DAY: f64 = 1.0 / 14.0;
 /// Nelder-Mead iterations per fit (each costs one pass over distinct lengths).
@@ -139,46 +141,16 @@ fn ln_gamma_q(a: f64, x: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
-    let ln_prefix = -x + a * libm::log(x) - libm::lgamma(a);
-    if x < a + 1.0 {
-        let mut term = 1.0 / a;
-        let mut sum = term;
-        let mut n = a;
-        for _ in 0..1000 {
-            n += 1.0;
-            term *= x / n;
-            sum += term;
-            if term.abs() < sum.abs() * 1e-15 {
-                break;
-            }
+    // More steps than the simulator's draws need: fitted shapes can be large.
+    match gamma_parts(a, x, 1000) {
+        GammaParts::Series { log_front, sum } => {
+            let p = libm::exp(log_front) * sum;
+            libm::log1p(-p.min(1.0 - 1e-300))
         }
-        let p = libm::exp(ln_prefix) * sum;
-        libm::log1p(-p.min(1.0 - 1e-300))
-    } else {
-        let tiny = 1e-300;
-        let mut b = x + 1.0 - a;
-        let mut c = 1.0 / tiny;
-        let mut d = 1.0 / b;
-        let mut h = d;
-        for i in 1..1000 {
-            let an = -(i as f64) * (i as f64 - a);
-            b += 2.0;
-            d = an * d + b;
-            if d.abs() < tiny {
-                d = tiny;
-            }
-            c = b + an / c;
-            if c.abs() < tiny {
-                c = tiny;
-            }
-            d = 1.0 / d;
-            let delta = d * c;
-            h *= delta;
-            if (delta - 1.0).abs() < 1e-15 {
-                break;
-            }
-        }
-        ln_prefix + libm::log(h)
+        GammaParts::Fraction {
+            log_front,
+            fraction,
+        } => log_front + libm::log(fraction),
     }
 }
 

@@ -119,18 +119,26 @@ fn lognormal_tail(rng: &mut ChaCha8Rng, mean: f64, sd: f64, elapsed: f64) -> f64
     }
 }
 
-/// Regularised upper incomplete gamma Q(a, x) (Numerical Recipes: series
-/// below a + 1, continued fraction above), each with a bounded loop.
-pub(crate) fn gamma_q(a: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        return 1.0;
-    }
+/// The two halves of the regularised incomplete gamma function (Numerical
+/// Recipes), each with its log front factor `a ln x - x - ln Γ(a)`, so a
+/// caller can finish in plain space ([`gamma_q`]) or in log space (the stay
+/// likelihoods of `flows::survival`). `x` must be positive.
+pub(crate) enum GammaParts {
+    /// Below a + 1: P(a, x) = exp(log_front) * sum.
+    Series { log_front: f64, sum: f64 },
+    /// Above: Q(a, x) = exp(log_front) * fraction (Lentz's continued fraction).
+    Fraction { log_front: f64, fraction: f64 },
+}
+
+/// The series or the continued fraction for (a, x), each loop at most
+/// `max_iter` steps.
+pub(crate) fn gamma_parts(a: f64, x: f64, max_iter: usize) -> GammaParts {
     let log_front = a * libm::log(x) - x - libm::lgamma(a);
     if x < a + 1.0 {
         let mut term = 1.0 / a;
         let mut sum = term;
         let mut ap = a;
-        for _ in 0..GAMMA_ITER {
+        for _ in 0..max_iter {
             ap += 1.0;
             term *= x / ap;
             sum += term;
@@ -138,14 +146,14 @@ pub(crate) fn gamma_q(a: f64, x: f64) -> f64 {
                 break;
             }
         }
-        (1.0 - sum * libm::exp(log_front)).clamp(0.0, 1.0)
+        GammaParts::Series { log_front, sum }
     } else {
         let tiny = 1e-300;
         let mut b = x + 1.0 - a;
         let mut c = 1.0 / tiny;
         let mut d = 1.0 / b;
         let mut h = d;
-        for i in 1..=GAMMA_ITER {
+        for i in 1..=max_iter {
             let an = -(i as f64) * (i as f64 - a);
             b += 2.0;
             d = an * d + b;
@@ -163,7 +171,24 @@ pub(crate) fn gamma_q(a: f64, x: f64) -> f64 {
                 break;
             }
         }
-        (libm::exp(log_front) * h).clamp(0.0, 1.0)
+        GammaParts::Fraction {
+            log_front,
+            fraction: h,
+        }
+    }
+}
+
+/// Regularised upper incomplete gamma Q(a, x), clamped to [0, 1].
+pub(crate) fn gamma_q(a: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 1.0;
+    }
+    match gamma_parts(a, x, GAMMA_ITER) {
+        GammaParts::Series { log_front, sum } => (1.0 - sum * libm::exp(log_front)).clamp(0.0, 1.0),
+        GammaParts::Fraction {
+            log_front,
+            fraction,
+        } => (libm::exp(log_front) * fraction).clamp(0.0, 1.0),
     }
 }
 
