@@ -3,27 +3,15 @@
 // Result a best bet for Housing and see it move to Best Bets; the edit
 // survives a reload; excluded services show the rule that left them out.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  assertAccessible, assertNoErrors, assertOnlyLocalRequests, goTo, launch, openPage, screenshot,
+  assertAccessible, goTo, screenshot, sharedDemoPage,
 } from './helpers.mjs';
 
 const TIMEOUT = 120_000;
 const ZIP = '90101';
 const ISSUE = 'Housing';
-let browser;
-let shared;
-
-before(async () => {
-  browser = await launch();
-  shared = await openPage(browser, '/#demo');
-  await shared.page.waitForSelector('#quality-title', { timeout: TIMEOUT });
-});
-after(async () => {
-  assertOnlyLocalRequests(shared.requests);
-  assertNoErrors(shared.errors);
-  await browser?.close();
-});
+const shared = sharedDemoPage({ timeout: TIMEOUT });
 
 async function findServices(page) {
   await page.waitForSelector('#find-zip', { timeout: TIMEOUT });

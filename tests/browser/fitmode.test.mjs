@@ -6,26 +6,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  assertAccessible, assertNoErrors, assertOnlyLocalRequests, goTo, launch, openPage, screenshot,
+  assertAccessible, goTo, screenshot, sharedDemoPage,
 } from './helpers.mjs';
 
 const TRAIN_TIMEOUT = 180_000;
-let browser;
-let shared;
+const shared = sharedDemoPage();
 const tmp = mkdtempSync(join(tmpdir(), 'signpost-fit-'));
-
-before(async () => {
-  browser = await launch();
-  shared = await openPage(browser, '/#demo');
-  await shared.page.waitForSelector('#quality-title');
-});
-after(async () => {
-  assertOnlyLocalRequests(shared.requests);
-  assertNoErrors(shared.errors);
-  await browser?.close();
-});
 
 test('pathway fit: the choice in words, then one quantity on Triage and Batch', async () => {
   const { page } = shared;

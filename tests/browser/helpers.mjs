@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -85,4 +86,25 @@ export async function screenshot(page, name) {
   if (process.env.SCREENSHOTS) {
     await page.screenshot({ path: `${process.env.SCREENSHOTS}/${name}.png`, fullPage: true });
   }
+}
+
+/**
+ * One `#demo` page shared by every test of a file: opened before them (once
+ * the demo's data screen shows), and checked for requests off the machine and
+ * page errors after them. Tests read `shared.page`.
+ */
+export function sharedDemoPage({ timeout } = {}) {
+  const shared = {};
+  let browser;
+  before(async () => {
+    browser = await launch();
+    Object.assign(shared, await openPage(browser, '/#demo'));
+    await shared.page.waitForSelector('#quality-title', timeout ? { timeout } : undefined);
+  });
+  after(async () => {
+    assertOnlyLocalRequests(shared.requests);
+    assertNoErrors(shared.errors);
+    await browser?.close();
+  });
+  return shared;
 }

@@ -2,31 +2,19 @@
 // decisions and their outcomes; retrain with the new outcomes and compare the
 // two versions before switching; switch, and find the versions after a reload.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  assertAccessible, assertNoErrors, assertOnlyLocalRequests, goTo, launch, openPage, screenshot,
+  assertAccessible, goTo, screenshot, sharedDemoPage,
 } from './helpers.mjs';
 
 const TRAIN_TIMEOUT = 180_000;
 const DECISIONS = 6;
-let browser;
-let shared; // one page through the whole journey
+const shared = sharedDemoPage(); // one page through the whole journey
 // The instant demo comes with example decisions (some with outcomes): the
 // decisions recorded here are numbered after them, and the retrain button
 // counts their outcomes too.
 let firstId = 1;
 let outcomesBefore = 0;
-
-before(async () => {
-  browser = await launch();
-  shared = await openPage(browser, '/#demo');
-  await shared.page.waitForSelector('#quality-title');
-});
-after(async () => {
-  assertOnlyLocalRequests(shared.requests);
-  assertNoErrors(shared.errors);
-  await browser?.close();
-});
 
 test('train: the fairness audit covers the protected columns, on the report and the card', async () => {
   const { page } = shared;

@@ -2,25 +2,13 @@
 // settings, read the chosen k, the profiles and the picture, check
 // accessibility, then send the segments to the simulator.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  assertAccessible, assertNoErrors, assertOnlyLocalRequests, goTo, launch, openPage, screenshot,
+  assertAccessible, goTo, screenshot, sharedDemoPage,
 } from './helpers.mjs';
 
 const JOB_TIMEOUT = 120_000;
-let browser;
-let shared;
-
-before(async () => {
-  browser = await launch();
-  shared = await openPage(browser, '/#demo');
-  await shared.page.waitForSelector('#quality-title');
-});
-after(async () => {
-  assertOnlyLocalRequests(shared.requests);
-  assertNoErrors(shared.errors);
-  await browser?.close();
-});
+const shared = sharedDemoPage();
 
 test('find groups with the default settings: chosen k, profiles, picture', async () => {
   const { page } = shared;

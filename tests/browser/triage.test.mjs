@@ -6,28 +6,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  assertAccessible, assertNoErrors, assertOnlyLocalRequests, goTo, launch, openPage, screenshot,
+  assertAccessible, goTo, screenshot, sharedDemoPage,
 } from './helpers.mjs';
 
 const TRAIN_TIMEOUT = 180_000;
 // Pinned natively in tests/it/platform.rs.
 const DEMO_FOREST_FINGERPRINT = '451ae9bb58b25865';
-let browser;
-let shared; // one page through the whole journey: each step builds on the last
+const shared = sharedDemoPage(); // one page through the whole journey: each step builds on the last
 const tmp = mkdtempSync(join(tmpdir(), 'signpost-triage-'));
-
-before(async () => {
-  browser = await launch();
-  shared = await openPage(browser, '/#demo');
-  await shared.page.waitForSelector('#quality-title');
-});
-after(async () => {
-  assertOnlyLocalRequests(shared.requests);
-  assertNoErrors(shared.errors);
-  await browser?.close();
-});
 
 test('train the demo model: progress, verdict, confusion matrix; it survives a reload', async () => {
   const { page } = shared;
