@@ -154,6 +154,8 @@ pub enum ImportError {
     NoDataRows { file: String },
     #[error("{file} could not be read as a spreadsheet ({reason}): open it in your spreadsheet program, save it again as .xlsx or CSV and retry")]
     Spreadsheet { file: String, reason: String },
+    #[error("{file} is in the old Excel 97-2003 format (.xls), which Signpost does not read: open it in your spreadsheet program, save it as an Excel Workbook (.xlsx) or as CSV, and import that")]
+    OldExcel { file: String },
     #[error("{file} has no sheet named '{sheet}': the sheets are {}; choose one of them", available.join(", "))]
     SheetNotFound {
         file: String,

@@ -6,20 +6,19 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::io::Cursor;
 
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use calamine::{Data, Reader};
 
-use super::sheet::{read_sheet, Sheet};
+use super::sheet::{open_workbook, read_sheet, Sheet, OLE_MAGIC};
 use super::{ImportError, Problem, RawTable, ReadOptions};
 
 /// At most this many problems of one kind are listed one by one; the rest are counted.
 const MAX_PROBLEMS_PER_KIND: usize = 50;
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Reads a CSV, XLSX or XLS file (told apart by their first bytes) into a raw table.
+/// Reads a CSV or XLSX file (told apart by their first bytes) into a raw
+/// table; an old-format XLS file is refused with how to convert it.
 ///
 /// `source` is the file name used in messages. Cells are kept as read (not trimmed).
 pub fn read_table(
@@ -44,17 +43,12 @@ pub fn read_table(
     Ok((table, log.finish(source)))
 }
 
-/// The sheet names of an XLSX/XLS workbook, in order; empty for CSV (one table, no sheets).
+/// The sheet names of an XLSX workbook, in order; empty for CSV (one table, no sheets).
 pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
     if !is_workbook(bytes) {
         return Ok(Vec::new());
     }
-    let workbook =
-        open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|err| ImportError::Spreadsheet {
-            file: "the file".to_string(),
-            reason: err.to_string(),
-        })?;
-    Ok(workbook.sheet_names())
+    Ok(open_workbook("the file", bytes)?.sheet_names())
 }
 
 fn is_workbook(bytes: &[u8]) -> bool {

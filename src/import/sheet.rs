@@ -7,12 +7,24 @@
 //! aborts the process (or kills the page). Here XLSX and XLSB sheets are
 //! read cell by cell, only the cells that hold a value are kept (at most
 //! [`MAX_SHEET_CELLS`]), and the rectangle they span is checked against the
-//! same limit before anything is laid out. XLS and ODS sheets come through
-//! calamine's own readers (an ODS sheet is bounded by calamine itself).
+//! same limit before anything is laid out. ODS sheets come through
+//! calamine's own reader (an ODS sheet is bounded by calamine itself).
+//!
+//! The old Excel 97-2003 format (`.xls`) is refused with a message saying
+//! how to convert it. calamine reads every sheet of an XLS file when it
+//! opens it and trusts the file's numbers while doing so: a sheet offset
+//! past the end of the stream is a slice out of bounds, a DIMENSIONS record
+//! reserves rows x columns cells up front (up to 4 billion rows), and one
+//! cell at row 65535, column 65535 lays out a 137 GB rectangle. Each of
+//! these aborts the process or kills the page, and none can be checked
+//! without parsing the compound file ourselves; saving as .xlsx costs the
+//! user one step. For the same reason workbooks are opened as XLSX, XLSB or
+//! ODS only: calamine's automatic detection tries its XLS reader first on
+//! any bytes.
 
 use std::io::Cursor;
 
-use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets};
+use calamine::{open_workbook_from_rs, Data, Ods, Reader, Sheets, Xlsb, Xlsx};
 
 use super::ImportError;
 
@@ -45,9 +57,7 @@ pub(crate) fn read_sheet(
     bytes: &[u8],
     sheet: Option<&str>,
 ) -> Result<Sheet, ImportError> {
-    check_shared_strings(source, bytes)?;
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|err| spreadsheet_error(source, err.to_string()))?;
+    let mut workbook = open_workbook(source, bytes)?;
     let names = workbook.sheet_names();
     let name = match sheet {
         Some(wanted) => names
@@ -66,6 +76,36 @@ pub(crate) fn read_sheet(
     };
     let cells = used_cells(source, &mut workbook, &name)?;
     lay_out(source, name, cells)
+}
+
+/// The first bytes of an OLE compound file: the old Excel 97-2003 format.
+pub(crate) const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Opens a workbook as XLSX, XLSB or ODS (never through calamine's XLS
+/// reader: see the module comment), after the shared-strings check.
+pub(crate) fn open_workbook<'a>(
+    source: &str,
+    bytes: &'a [u8],
+) -> Result<Workbook<'a>, ImportError> {
+    if bytes.starts_with(&OLE_MAGIC[..4]) {
+        return Err(ImportError::OldExcel {
+            file: source.to_string(),
+        });
+    }
+    check_shared_strings(source, bytes)?;
+    let cursor = || Cursor::new(bytes);
+    match open_workbook_from_rs::<Xlsx<_>, _>(cursor()) {
+        Ok(xlsx) => Ok(Sheets::Xlsx(xlsx)),
+        Err(xlsx_error) => {
+            if let Ok(xlsb) = open_workbook_from_rs::<Xlsb<_>, _>(cursor()) {
+                Ok(Sheets::Xlsb(xlsb))
+            } else if let Ok(ods) = open_workbook_from_rs::<Ods<_>, _>(cursor()) {
+                Ok(Sheets::Ods(ods))
+            } else {
+                Err(spreadsheet_error(source, xlsx_error.to_string()))
+            }
+        }
+    }
 }
 
 /// The most distinct strings a workbook may declare in its shared-strings
@@ -271,6 +311,30 @@ fn cell_address(row: u32, col: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_old_excel_file_is_refused_with_how_to_convert_it_before_calamine_reads_it() {
+        // An OLE compound file whose only sheet would sit past the end of
+        // the stream: calamine's XLS reader would slice out of bounds. It is
+        // never reached.
+        let mut bytes = OLE_MAGIC.to_vec();
+        bytes.extend(std::iter::repeat_n(0xFF, 600));
+        let message = match read_sheet("old.xls", &bytes, None) {
+            Err(err @ ImportError::OldExcel { .. }) => err.to_string(),
+            other => panic!("expected the old-format refusal, got {:?}", other.err()),
+        };
+        assert!(message.starts_with("old.xls is in the old Excel 97-2003 format (.xls)"));
+        assert!(message.contains("save it as an Excel Workbook (.xlsx) or as CSV"));
+    }
+
+    #[test]
+    fn a_zip_that_is_no_workbook_names_the_xlsx_reason() {
+        let err = open_workbook("odd.xlsx", b"PK\x03\x04 not really a zip")
+            .err()
+            .expect("refused");
+        assert!(matches!(err, ImportError::Spreadsheet { .. }), "{err}");
+        assert!(err.to_string().contains("save it again as .xlsx or CSV"));
+    }
 
     #[test]
     fn a_declared_shared_string_count_is_read_as_calamine_would() {

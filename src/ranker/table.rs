@@ -48,8 +48,9 @@ pub(super) struct Grid {
     pub(super) rows: Vec<NumberedRow>,
 }
 
-/// Reads the directory from CSV or XLSX/XLS bytes, telling them apart by
-/// their first bytes (XLSX is a zip file, XLS an OLE file).
+/// Reads the directory from CSV or XLSX bytes, telling them apart by
+/// their first bytes (XLSX is a zip file; an old-format XLS, an OLE file, is
+/// refused with how to convert it).
 pub fn import_directory(
     source: &str,
     bytes: &[u8],
@@ -71,7 +72,7 @@ pub fn import_directory_csv(
     services_from_grid(source, grid, problems)
 }
 
-/// Reads the simple layout from the first sheet of an XLSX/XLS workbook.
+/// Reads the simple layout from the first sheet of an XLSX workbook.
 pub fn import_directory_xlsx(
     source: &str,
     bytes: &[u8],

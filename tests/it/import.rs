@@ -427,3 +427,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_old_excel_file_is_refused_everywhere_a_file_is_read() {
+    // The old .xls format is refused before calamine's XLS reader sees it
+    // (src/import/sheet.rs says why), by the referral import, the sheet list
+    // and the directory import alike.
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.extend(std::iter::repeat_n(0u8, 1000));
+    let message = import("history.xls", &bytes, &ReadOptions::default())
+        .expect_err("refused")
+        .to_string();
+    assert!(message.contains("old Excel 97-2003 format"), "{message}");
+    assert!(message.contains(".xlsx"), "{message}");
+    assert!(sheet_names(&bytes).is_err());
+    let directory = signpost::ranker::import_directory("services.xls", &bytes)
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        directory.contains("old Excel 97-2003 format"),
+        "{directory}"
+    );
+}

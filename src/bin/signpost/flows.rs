@@ -13,7 +13,7 @@ use crate::common::{fail, file_name, import_file, today_utc, CliError, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The event log: one row per stay (CSV, XLSX or XLS).
+    /// The event log: one row per stay (CSV or XLSX).
     pub log: PathBuf,
     /// The column with the person (or household) id.
     #[arg(long)]

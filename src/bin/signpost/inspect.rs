@@ -1,4 +1,4 @@
-//! `signpost inspect FILE [--sheet NAME]`: reads a CSV/XLSX/XLS file and
+//! `signpost inspect FILE [--sheet NAME]`: reads a CSV/XLSX file and
 //! prints its rows, columns (type, role, missing), default success rule,
 //! import problems and data-quality report as JSON.
 
@@ -11,7 +11,7 @@ use crate::common::{file_name, import_file, CliError, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The CSV, XLSX or XLS file to read.
+    /// The CSV or XLSX file to read.
     pub file: PathBuf,
     /// The sheet of a workbook to read (default: the first).
     #[arg(long)]

@@ -11,7 +11,7 @@ use crate::common::{fail, file_name, import_file, whole_number, CliError, Output
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The CSV, XLSX or XLS file to segment.
+    /// The CSV or XLSX file to segment.
     pub file: PathBuf,
     /// Exactly this many segments (overrides the silhouette choice).
     #[arg(long, conflicts_with = "k_range", value_parser = whole_number::<usize, 2, 1000>)]

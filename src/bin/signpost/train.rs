@@ -23,7 +23,7 @@ pub enum ModeArg {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The CSV, XLSX or XLS file of historical referrals.
+    /// The CSV or XLSX file of historical referrals.
     pub file: PathBuf,
     /// The column holding the pathway allocated.
     #[arg(long)]
