@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = TrainedModel::from_json(text);
     // Behind any envelope: the model itself, checked part by part.
     if let Ok(model) = serde_json::from_str::<TrainedModel>(text) {
-        if model.check_parts().is_ok() {
+        if model.validate().is_ok() {
             let inputs: Vec<(String, Option<String>)> = Vec::new();
             let _ = model.suggest(&inputs);
         }
