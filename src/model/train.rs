@@ -698,8 +698,30 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
     let calibrator = Calibrator::fit(&oof_proba, &oof_labels, n_classes);
     let calibrated: Vec<Vec<f64>> = pred.forest.iter().map(|p| calibrator.apply(p)).collect();
 
-    // Each mode's top pick for every row.
-    let policy_alloc: Vec<usize> = calibrated.iter().map(|p| argmax(p)).collect();
+    // Each mode's top pick for every row, as a model that did not see the
+    // row would make it. A held-out row gets the final model's calibrated
+    // pick (what the saved model suggests). A cross-fitted training row gets
+    // its fold forest's raw pick: the calibrator was fitted on these very
+    // rows, and an isotonic map pulls a row's calibrated probabilities
+    // towards its own pathway when it succeeded, so calibrated picks there
+    // favour the pathway taken and inflate the allocations' policy value
+    // (weighted by the true propensities on two files of 20,000 demo
+    // referrals, the allocations' value came out 1.5 and 0.8 points above
+    // the value computed from the true chances with calibrated picks, 0.9
+    // and 0.1 with raw ones).
+    let mut held_out = vec![false; n];
+    for &i in &test_idx {
+        held_out[i] = true;
+    }
+    let policy_alloc: Vec<usize> = (0..n)
+        .map(|i| {
+            if held_out[i] {
+                argmax(&calibrated[i])
+            } else {
+                argmax(&pred.forest[i])
+            }
+        })
+        .collect();
     let policy_fit: Vec<usize> = (0..n)
         .map(|i| {
             fit_top(
