@@ -61,7 +61,8 @@ parts = []
 for i, n in enumerate(names):
     p = f"tests/data/hsds-example/{n}.csv"
     if os.path.exists(p):
-        parts.append(bytes([i]) + open(p, "rb").read()[:4000].replace(b"\0", b""))
+        # The byte naming a table is read modulo 11: i + 11, never a NUL (the separator).
+        parts.append(bytes([i + 11]) + open(p, "rb").read()[:4000].replace(b"\0", b""))
 put("hsds", "example", b"\0".join(parts))
 # XLSX: sheet XML, a NUL, shared strings XML.
 sheet = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'

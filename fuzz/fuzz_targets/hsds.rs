@@ -3,6 +3,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let tables = signpost_fuzz::hsds_tables(data);
-    let _ = signpost::ranker::import_hsds(&tables);
+    signpost_fuzz::bodies::hsds(data);
 });

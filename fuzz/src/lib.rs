@@ -1,6 +1,9 @@
 //! Shared pieces of the fuzz targets: turning fuzz bytes into a minimal
 //! XLSX workbook (so mutations reach the sheet reader instead of failing
-//! the zip's checksums) and into several HSDS tables.
+//! the zip's checksums) and into several HSDS tables; and, in `bodies`,
+//! what each target does with one input.
+
+pub mod bodies;
 
 /// CRC-32 (IEEE), as the zip format wants it.
 fn crc32(bytes: &[u8]) -> u32 {
@@ -8,7 +11,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &byte in bytes {
         crc ^= u32::from(byte);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -118,8 +125,7 @@ pub fn hsds_tables(data: &[u8]) -> Vec<(String, Vec<u8>)> {
 /// (`s1.<base64url>.<fnv1a-32>`), so mutations of the JSON get past the
 /// fragment's checksum and reach the scenario parser and checks.
 pub fn fragment(json: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut body = String::new();
     for chunk in json.chunks(3) {
         let b = [

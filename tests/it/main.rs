@@ -3,6 +3,7 @@
 mod cli;
 mod flows;
 mod forest;
+mod fuzz_bodies;
 mod hostile;
 mod import;
 mod model;
