@@ -12,8 +12,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::flows::{
-    self, Backtest, BacktestOptions, DemoOptions, DiscoverOptions, Discovery, EventLog,
-    LogOptions, LogQuality, Roles, ScenarioOptions,
+    self, Backtest, BacktestOptions, DemoOptions, DiscoverOptions, Discovery, EventLog, LogOptions,
+    LogQuality, Roles, ScenarioOptions,
 };
 use crate::import::{self, ColumnKind, Dataset, ReadOptions};
 use crate::sim::Scenario;
@@ -248,12 +248,43 @@ pub fn run(
                 &ScenarioOptions::from_end_of_data(&log),
             )
             .map_err(|err| format!("The scenario could not be built: {err}."))?;
+            let scenario = compact(scenario);
             scenario
                 .check()
                 .map_err(|err| format!("The scenario built from the log cannot run: {err}."))?;
             Ok(FlowsResult::Scenario(Box::new(scenario)))
         }
     }
+}
+
+/// Shortens what every resident repeats: a segment group is named by its
+/// number only ("Segment 2"; its words are on the Flows screen) and weeks
+/// already spent are rounded to a thousandth of a week (a minute or so;
+/// the log's dates are whole days). The demo's scenario holds 17,000
+/// residents, each naming its group, and is saved and passed around whole.
+fn compact(mut scenario: Scenario) -> Scenario {
+    let short = |name: &str| match name.split_once(':') {
+        Some((head, _)) if !head.trim().is_empty() => head.trim().to_string(),
+        _ => name.to_string(),
+    };
+    let mut names: Vec<String> = scenario.groups.iter().map(|g| short(&g.name)).collect();
+    names.sort();
+    names.dedup();
+    // Only when the short names stay distinct.
+    if names.len() == scenario.groups.len() {
+        for group in &mut scenario.groups {
+            group.name = short(&group.name);
+        }
+        for resident in &mut scenario.initial {
+            if let Some(group) = &mut resident.group {
+                *group = short(group);
+            }
+        }
+    }
+    for resident in &mut scenario.initial {
+        resident.elapsed = (resident.elapsed * 1000.0).round() / 1000.0;
+    }
+    scenario
 }
 
 #[cfg(test)]
