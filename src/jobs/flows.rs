@@ -363,6 +363,14 @@ mod tests {
         };
         assert_eq!(s.services.len(), d.discovery.states.len());
         assert_eq!(s.services[0].places, 3);
+        // Groups are named by number; every resident names one of them.
+        assert!(s.groups.iter().all(|g| !g.name.contains(':')), "{:?}", s.groups);
+        assert!(!s.initial.is_empty());
+        for resident in &s.initial {
+            if let Some(group) = &resident.group {
+                assert!(s.groups.iter().any(|g| &g.name == group), "{group}");
+            }
+        }
     }
 
     #[test]
