@@ -151,6 +151,16 @@ pub fn demo_options() -> DemoOptions {
     DemoOptions::default()
 }
 
+/// The day the demo's records begin (its stays under way then keep their
+/// true, earlier start dates, so the earliest start is not the start of
+/// the data); `None` for a file, whose start of data the user gives.
+fn records_begin(source: &FlowSource) -> Option<flows::Day> {
+    match source {
+        FlowSource::Demo(options) => Some(flows::demo_system(options).window_start),
+        FlowSource::File { .. } => None,
+    }
+}
+
 /// Reads the source into a dataset.
 fn dataset(source: &FlowSource) -> Result<(Dataset, Vec<String>), String> {
     let (name, bytes, sheet) = match source {
@@ -207,6 +217,10 @@ pub fn run(
                 Some(settings) => *settings,
                 None => FlowsSettings {
                     roles: columns.guessed.clone(),
+                    log: LogOptions {
+                        start_of_data: records_begin(&request.source),
+                        ..LogOptions::default()
+                    },
                     ..FlowsSettings::default()
                 },
             };
@@ -314,6 +328,10 @@ mod tests {
     fn the_demo_log_is_discovered_with_guessed_roles_then_back_tested_and_simulated() {
         let d = discovered(small_demo());
         assert_eq!(d.settings.roles, d.columns.guessed);
+        // The demo's data start when its records begin, so stays under way
+        // then are carried in, not arrivals.
+        assert_eq!(d.discovery.window_start, "2016-01-01");
+        assert!(d.discovery.states.iter().any(|s| s.carried_in > 0));
         assert!(d.settings.roles.person.is_some());
         assert!(d.discovery.states.len() >= 4);
         assert!(d.quality.stays_used > 0);
@@ -364,7 +382,11 @@ mod tests {
         assert_eq!(s.services.len(), d.discovery.states.len());
         assert_eq!(s.services[0].places, 3);
         // Groups are named by number; every resident names one of them.
-        assert!(s.groups.iter().all(|g| !g.name.contains(':')), "{:?}", s.groups);
+        assert!(
+            s.groups.iter().all(|g| !g.name.contains(':')),
+            "{:?}",
+            s.groups
+        );
         assert!(!s.initial.is_empty());
         for resident in &s.initial {
             if let Some(group) = &resident.group {

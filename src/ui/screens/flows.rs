@@ -68,6 +68,15 @@ pub fn fmt_num(v: f64) -> String {
     }
 }
 
+/// A count: 1,234 (never with decimals).
+pub fn fmt_count(n: usize) -> String {
+    if n >= 1000 {
+        fmt_num(n as f64)
+    } else {
+        n.to_string()
+    }
+}
+
 /// Whether the workspace is the built-in demo (its flows come from the demo log).
 fn is_demo(app: &AppContext) -> bool {
     app.workspace
@@ -147,7 +156,7 @@ pub fn FlowsScreen() -> Html {
                         "Discovered {} states and {} kinds of move among {} people in {}.",
                         found.discovery.states.len(),
                         found.discovery.moves.len(),
-                        fmt_num(found.discovery.people as f64),
+                        fmt_count(found.discovery.people),
                         found.columns.source
                     );
                     let work = FlowsWork {
@@ -169,7 +178,7 @@ pub fn FlowsScreen() -> Html {
                     let message = format!(
                         "The scenario built from the event log is open in the simulator: {} services with their places, fitted stays and moves, and {} people in place on the last day of the data. Change a slider, then run it.",
                         scenario.services.len(),
-                        fmt_num(scenario.initial.len() as f64)
+                        fmt_count(scenario.initial.len())
                     );
                     app.dispatch(Action::Update(Box::new(move |ws| {
                         ws.scenario = Some(*scenario)
@@ -586,7 +595,7 @@ fn RolesForm(props: &RolesProps) -> Html {
         <form class="flows-roles" aria-labelledby="flows-roles-title" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <h2 id="flows-roles-title">{ "Columns and settings" }</h2>
             <p id="flows-source">{ format!("{}: {} rows, {} columns. The roles were guessed from the column names and types; change any that are wrong.",
-                props.columns.source, fmt_num(props.columns.rows as f64), props.columns.columns.len()) }</p>
+                props.columns.source, fmt_count(props.columns.rows), props.columns.columns.len()) }</p>
             if !problems.is_empty() {
                 <div class="banner warn" role="region" aria-label="Problems met while reading the file">
                     <p>{ format!("{} problem(s) met while reading the file; the rest was read:", problems.len()) }</p>

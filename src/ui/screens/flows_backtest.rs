@@ -181,7 +181,8 @@ fn backtest_view(b: &Backtest, chart_state: usize, on_chart_state: Callback<Even
         );
         html! {
             <BandChart title={format!("{}: observed and simulated occupancy, month by month, from {}", s.name, b.from)}
-                description={description} x={x.clone()} observed={s.observed.clone()} simulated={s.simulated.clone()}
+                description={description} x={x.clone()} first={b.months.first().cloned().unwrap_or_default()}
+                last={b.months.last().cloned().unwrap_or_default()} observed={s.observed.clone()} simulated={s.simulated.clone()}
                 lo={s.simulated_lo.clone()} hi={s.simulated_hi.clone()} />
         }
     });

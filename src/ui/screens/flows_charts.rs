@@ -8,7 +8,7 @@
 use yew::prelude::*;
 
 use crate::flows::{Discovery, EXIT};
-use crate::ui::screens::flows::fmt_num;
+use crate::ui::screens::flows::{fmt_count, fmt_num};
 
 /// Moves under this share of a state's ended stays are left off the map (the table has them).
 const MIN_MAP_SHARE: f64 = 0.01;
@@ -83,44 +83,92 @@ pub fn ProcessMap(props: &MapProps) -> Html {
         .max()
         .unwrap_or(1)
         .max(1) as f64;
-    let arrows = shown.iter().map(|&(a, b, m)| {
-        let (x1, y1, hw1, hh1) = boxes[a];
-        let (x2, y2, hw2, hh2) = boxes[b];
-        let (dx, dy) = (x2 - x1, y2 - y1);
-        let len = (dx * dx + dy * dy).sqrt().max(1e-9);
-        // Bend to the right of the direction of travel, so A->B and B->A part.
-        let (nx, ny) = (-dy / len, dx / len);
-        let bend = 0.18 * len;
-        let (qx, qy) = ((x1 + x2) / 2.0 + nx * bend, (y1 + y2) / 2.0 + ny * bend);
-        let s1 = edge(hw1, hh1, qx - x1, qy - y1) + 2.0;
-        let s2 = edge(hw2, hh2, qx - x2, qy - y2) + 8.0;
-        let unit = |x: f64, y: f64| {
-            let l = (x * x + y * y).sqrt().max(1e-9);
-            (x / l, y / l)
+    // Geometry of each arrow: start, control point, end, width, label.
+    let geometry: Vec<_> = shown
+        .iter()
+        .map(|&(a, b, m)| {
+            let (x1, y1, hw1, hh1) = boxes[a];
+            let (x2, y2, hw2, hh2) = boxes[b];
+            let (dx, dy) = (x2 - x1, y2 - y1);
+            let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+            // Bend to the right of the direction of travel, so A->B and B->A part.
+            let (nx, ny) = (-dy / len, dx / len);
+            let bend = 0.2 * len;
+            let (qx, qy) = ((x1 + x2) / 2.0 + nx * bend, (y1 + y2) / 2.0 + ny * bend);
+            let s1 = edge(hw1, hh1, qx - x1, qy - y1) + 2.0;
+            let s2 = edge(hw2, hh2, qx - x2, qy - y2) + 8.0;
+            let unit = |x: f64, y: f64| {
+                let l = (x * x + y * y).sqrt().max(1e-9);
+                (x / l, y / l)
+            };
+            let (u1x, u1y) = unit(qx - x1, qy - y1);
+            let (u2x, u2y) = unit(qx - x2, qy - y2);
+            let start = (x1 + u1x * s1, y1 + u1y * s1);
+            let end = (x2 + u2x * s2, y2 + u2y * s2);
+            let width = 1.0 + 7.0 * (m.count as f64 / max_count).sqrt();
+            let label = format!("{} ({:.0}%)", fmt_count(m.count), m.share * 100.0);
+            (start, (qx, qy), end, width, label, m.count)
+        })
+        .collect();
+    // Labels go where they overlap no box and no label placed before them
+    // (the largest moves first), trying points along their own arrow.
+    let mut taken: Vec<(f64, f64, f64, f64)> = boxes
+        .iter()
+        .map(|&(x, y, hw, hh)| (x - hw, y - hh, x + hw, y + hh))
+        .collect();
+    let mut order: Vec<usize> = (0..geometry.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(geometry[i].5));
+    let mut label_at = vec![(0.0, 0.0); geometry.len()];
+    for i in order {
+        let ((sx, sy), (qx, qy), (ex, ey), _, label, _) = &geometry[i];
+        let half_w = label.chars().count() as f64 * 3.4 + 3.0;
+        let at = |t: f64| {
+            let u = 1.0 - t;
+            (
+                u * u * sx + 2.0 * u * t * qx + t * t * ex,
+                u * u * sy + 2.0 * u * t * qy + t * t * ey,
+            )
         };
-        let (u1x, u1y) = unit(qx - x1, qy - y1);
-        let (u2x, u2y) = unit(qx - x2, qy - y2);
-        let (sx, sy) = (x1 + u1x * s1, y1 + u1y * s1);
-        let (ex, ey) = (x2 + u2x * s2, y2 + u2y * s2);
-        let width = 1.0 + 7.0 * (m.count as f64 / max_count).sqrt();
-        let (lx, ly) = (0.25 * sx + 0.5 * qx + 0.25 * ex, 0.25 * sy + 0.5 * qy + 0.25 * ey);
-        let label = format!("{} ({:.0}%)", fmt_num(m.count as f64), m.share * 100.0);
+        let rect = |(x, y): (f64, f64)| (x - half_w, y - 9.0, x + half_w, y + 7.0);
+        let free = |r: (f64, f64, f64, f64)| {
+            taken
+                .iter()
+                .all(|t| r.2 < t.0 || r.0 > t.2 || r.3 < t.1 || r.1 > t.3)
+        };
+        let tries = [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8];
+        let point = tries
+            .iter()
+            .map(|&t| at(t))
+            .find(|&p| free(rect(p)))
+            .unwrap_or_else(|| at(0.5));
+        taken.push(rect(point));
+        label_at[i] = point;
+    }
+    let arrows = geometry.iter().map(|((sx, sy), (qx, qy), (ex, ey), width, ..)| {
         html! {
             <g>
                 <path d={format!("M{sx:.1},{sy:.1} Q{qx:.1},{qy:.1} {ex:.1},{ey:.1}")} fill="none" stroke="#1d4f91"
-                    stroke-opacity="0.75" stroke-width={format!("{width:.1}")} marker-end="url(#flows-arrowhead)" />
-                <text x={format!("{lx:.1}")} y={format!("{:.1}", ly + 4.0)} text-anchor="middle" font-size="12"
-                    stroke="#ffffff" stroke-width="4" paint-order="stroke" fill="#1b1f24">{ label }</text>
+                    stroke-opacity="0.7" stroke-width={format!("{width:.1}")} marker-end="url(#flows-arrowhead)" />
             </g>
         }
-    });
+    }).collect::<Vec<_>>();
+    let labels = geometry.iter().zip(&label_at).map(|((.., label, _), (lx, ly))| html! {
+        <text x={format!("{lx:.1}")} y={format!("{ly:.1}")} text-anchor="middle" font-size="12"
+            stroke="#ffffff" stroke-width="4" paint-order="stroke" fill="#1b1f24">{ label }</text>
+    }).collect::<Vec<_>>();
     let exits = |name: &str| d.moves.iter().find(|m| m.from == name && m.to == EXIT);
     let arrivals = |name: &str| d.arrivals.iter().find(|a| a.state == name);
     let nodes = d.states.iter().zip(&boxes).map(|(s, &(x, y, hw, hh))| {
         let leave = exits(&s.name).map_or("no one leaves".to_string(), |m| {
-            format!("leave: {} ({:.0}%)", fmt_num(m.count as f64), m.share * 100.0)
+            format!("leave: {} ({:.0}%)", fmt_count(m.count), m.share * 100.0)
         });
-        let arrive = arrivals(&s.name).map_or("no arrivals".to_string(), |a| format!("arrive: {} a week", fmt_num(a.per_week)));
+        let arrive = arrivals(&s.name).map_or("no arrivals".to_string(), |a| {
+            if a.per_week < 0.01 {
+                "arrive: under 0.01 a week".to_string()
+            } else {
+                format!("arrive: {} a week", fmt_num(a.per_week))
+            }
+        });
         html! {
             <g>
                 <rect x={format!("{:.1}", x - hw)} y={format!("{:.1}", y - hh)} width={format!("{:.1}", 2.0 * hw)} height={format!("{:.1}", 2.0 * hh)}
@@ -170,6 +218,7 @@ pub fn ProcessMap(props: &MapProps) -> Html {
                 </defs>
                 { for arrows }
                 { for nodes }
+                { for labels }
             </svg>
             <figcaption>{ format!("Process map: each box is a state, its size grows with the average number of people there; each arrow is a move between states, as wide as its number of moves, labelled with the count and its share of the ended stays in the state it leaves. Leaving the system is written in each box. Moves under {:.0}% of a state's ended stays are left off the picture; the table below lists every move.", MIN_MAP_SHARE * 100.0) }</figcaption>
         </figure>
@@ -182,6 +231,9 @@ pub struct BandProps {
     pub description: AttrValue,
     /// x positions (years with a fraction).
     pub x: Vec<f64>,
+    /// Labels of the first and last x (months).
+    pub first: AttrValue,
+    pub last: AttrValue,
     pub observed: Vec<f64>,
     pub simulated: Vec<f64>,
     pub lo: Vec<f64>,
@@ -192,7 +244,7 @@ pub struct BandProps {
 /// the range holding the middle 95% of the replications (shaded band).
 #[component]
 pub fn BandChart(props: &BandProps) -> Html {
-    let (w, h, left, bottom, top, right) = (640.0, 280.0, 60.0, 40.0, 12.0, 190.0);
+    let (w, h, left, bottom, top, right) = (800.0, 320.0, 64.0, 40.0, 12.0, 190.0);
     let n = props
         .x
         .len()
@@ -255,9 +307,9 @@ pub fn BandChart(props: &BandProps) -> Html {
                 <line x1={left.to_string()} x2={(w - right).to_string()} y1={(h - bottom).to_string()} y2={(h - bottom).to_string()} stroke="#1b1f24" />
                 <text x={(left - 4.0).to_string()} y={(top + 10.0).to_string()} text-anchor="end" font-size="11">{ fmt_num(y1) }</text>
                 <text x={(left - 4.0).to_string()} y={(h - bottom).to_string()} text-anchor="end" font-size="11">{ "0" }</text>
-                <text x={left.to_string()} y={(h - bottom + 14.0).to_string()} font-size="11">{ format!("{x0:.1}") }</text>
-                <text x={(w - right).to_string()} y={(h - bottom + 14.0).to_string()} text-anchor="end" font-size="11">{ format!("{x1:.1}") }</text>
-                <text x={((left + w - right) / 2.0).to_string()} y={(h - 6.0).to_string()} text-anchor="middle" font-size="12">{ "Year" }</text>
+                <text x={left.to_string()} y={(h - bottom + 14.0).to_string()} font-size="11">{ props.first.clone() }</text>
+                <text x={(w - right).to_string()} y={(h - bottom + 14.0).to_string()} text-anchor="end" font-size="11">{ props.last.clone() }</text>
+                <text x={((left + w - right) / 2.0).to_string()} y={(h - 6.0).to_string()} text-anchor="middle" font-size="12">{ "Month" }</text>
                 <text x="14" y={((top + h - bottom) / 2.0).to_string()} font-size="12" transform={format!("rotate(-90 14 {})", (top + h - bottom) / 2.0)} text-anchor="middle">{ "People (mean per day)" }</text>
                 <path d={line(&props.simulated[..n])} fill="none" stroke="#b3541e" stroke-width="2" stroke-dasharray="6 3" />
                 <path d={line(&props.observed[..n])} fill="none" stroke="#1b1f24" stroke-width="2" />

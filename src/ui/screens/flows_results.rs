@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::flows::{Discovery, LogQuality, MoveCount, StateSummary, EXIT};
 use crate::ui::components::charts::{Lines, Series, STYLES};
 use crate::ui::components::form::{self, pct};
-use crate::ui::screens::flows::{fmt_num, update_work};
+use crate::ui::screens::flows::{fmt_count, fmt_num, update_work};
 use crate::ui::screens::flows_charts::ProcessMap;
 use crate::ui::state::use_app;
 
@@ -52,8 +52,8 @@ fn stay_sentence(s: &StateSummary) -> Option<String> {
     let (honest, naive) = (s.mean_stay_weeks?, s.naive_mean_stay_weeks);
     let open = format!(
         "{} of its {} stays ({}) were still open when the data ends",
-        fmt_num(s.censored as f64),
-        fmt_num(s.stays as f64),
+        fmt_count(s.censored),
+        fmt_count(s.stays),
         pct(s.censored as f64 / s.stays.max(1) as f64)
     );
     match naive {
@@ -74,7 +74,7 @@ fn stay_sentence(s: &StateSummary) -> Option<String> {
             s.name,
             fmt_num(honest),
             fmt_num(naive),
-            fmt_num(s.carried_in as f64)
+            fmt_count(s.carried_in)
         )),
         _ => None,
     }
@@ -85,14 +85,14 @@ fn quality_view(q: &LogQuality) -> Html {
         <div id="flows-quality" role="region" aria-labelledby="flows-quality-title">
             <h2 id="flows-quality-title">{ "Quality of the log" }</h2>
             <p id="flows-quality-summary">{ format!("{} rows read; {} stays used, of {} people in {} states.",
-                fmt_num(q.rows_read as f64), fmt_num(q.stays_used as f64), fmt_num(q.people as f64), q.states) }</p>
+                fmt_count(q.rows_read), fmt_count(q.stays_used), fmt_count(q.people), q.states) }</p>
             if q.issues.is_empty() {
                 <p id="flows-quality-none">{ "No problems found: no end before a start, no overlapping stays, no state written two ways, no gaps, no rows without a person and no future dates." }</p>
             } else {
                 <ul class="findings" id="flows-quality-issues">
                     { for q.issues.iter().map(|issue| html! {
                         <li data-kind={issue.kind.clone()}>
-                            <strong>{ format!("{} ({}): ", issue_title(&issue.kind), fmt_num(issue.count as f64)) }</strong>
+                            <strong>{ format!("{} ({}): ", issue_title(&issue.kind), fmt_count(issue.count)) }</strong>
                             { &issue.message }
                             if !issue.rows.is_empty() {
                                 { format!(" Rows, as a spreadsheet numbers them: {}{}.",
@@ -125,22 +125,20 @@ fn states_view(
                 }
             })
         };
-        let dist = s.stay_distribution.map_or("none (no stay has ended)".to_string(), |dist| dist.name().to_string());
         html! {
             <tr>
                 <th scope="row">{ &s.name }</th>
-                <td class="num">{ fmt_num(s.stays as f64) }</td>
-                <td class="num">{ format!("{} ({})", fmt_num(s.censored as f64), pct(s.censored as f64 / s.stays.max(1) as f64)) }</td>
-                <td class="num">{ fmt_num(s.carried_in as f64) }</td>
+                <td class="num">{ fmt_count(s.stays) }</td>
+                <td class="num">{ format!("{} ({})", fmt_count(s.censored), pct(s.censored as f64 / s.stays.max(1) as f64)) }</td>
+                <td class="num">{ fmt_count(s.carried_in) }</td>
                 <td class="num">{ s.mean_stay_weeks.map_or("not known".into(), fmt_num) }</td>
                 <td class="num">{ s.naive_mean_stay_weeks.map_or("no stay ended".into(), fmt_num) }</td>
-                <td>{ dist }</td>
                 <td>{ &s.fit.words }</td>
                 <td class="num">{ fmt_num(s.mean_occupancy) }</td>
-                <td class="num">{ s.places }</td>
+                <td class="num">{ fmt_count(s.places as usize) }</td>
                 <td>
                     <label class="visually-hidden" for={id.clone()}>{ format!("Places for {} in the simulator", s.name) }</label>
-                    <input id={id} type="number" min="1" step="1" class="narrow" data-state={s.name.clone()}
+                    <input id={id} type="number" min="1" step="1" class="num" data-state={s.name.clone()}
                         value={current.to_string()} onchange={onchange} />
                 </td>
             </tr>
@@ -160,8 +158,7 @@ fn states_view(
                         <th scope="col" class="num">{ "Carried in (begun before the data)" }</th>
                         <th scope="col" class="num">{ "Honest mean stay, weeks (censoring-aware)" }</th>
                         <th scope="col" class="num">{ "Naive mean of ended stays, weeks" }</th>
-                        <th scope="col">{ "Fitted distribution" }</th>
-                        <th scope="col">{ "How well it fits" }</th>
+                        <th scope="col">{ "Fitted distribution and how well it fits" }</th>
                         <th scope="col" class="num">{ "Average people there" }</th>
                         <th scope="col" class="num">{ "Most people on one day" }</th>
                         <th scope="col">{ "Places for the simulator" }</th>
@@ -269,10 +266,10 @@ pub fn moves_table(id: &str, caption: &str, moves: &[MoveCount]) -> Html {
             <>
                 { for out.iter().map(|m| html! {
                     <tr><th scope="row">{ &m.from }</th><td>{ name_or_exit(&m.to) }</td>
-                        <td class="num">{ fmt_num(m.count as f64) }</td><td class="num">{ format!("{:.1}%", m.share * 100.0) }</td></tr>
+                        <td class="num">{ fmt_count(m.count) }</td><td class="num">{ format!("{:.1}%", m.share * 100.0) }</td></tr>
                 }) }
                 <tr class="subtotal"><th scope="row">{ format!("{from}: all ended stays") }</th><td>{ "" }</td>
-                    <td class="num">{ fmt_num(total as f64) }</td><td class="num">{ "100%" }</td></tr>
+                    <td class="num">{ fmt_count(total) }</td><td class="num">{ "100%" }</td></tr>
             </>
         }
     });
@@ -311,7 +308,7 @@ fn move_model_view(d: &Discovery) -> Html {
         <div id="flows-move-model" role="region" aria-labelledby="flows-move-model-title">
             <h2 id="flows-move-model-title">{ "Move model: who moves where" }</h2>
             <p>{ format!("Learned from {} (a multinomial logistic model per state, on the person columns and the weeks already spent there), checked on {} people held out from learning.",
-                m.attributes.join(", "), fmt_num(m.held_out_people as f64)) }</p>
+                m.attributes.join(", "), fmt_count(m.held_out_people)) }</p>
             <table id="flows-log-loss">
                 <caption>{ "Held-out log loss: how surprised each is by the moves held-out people really made (lower is better)" }</caption>
                 <thead><tr><th scope="col">{ "Method" }</th><th scope="col" class="num">{ "Held-out log loss" }</th></tr></thead>
@@ -359,7 +356,7 @@ fn segments_view(d: &Discovery) -> Html {
             }
             { for d.segment_flows.iter().enumerate().map(|(i, s)| html! {
                 <details>
-                    <summary>{ format!("{}: {} people, {} of arrivals", s.name, fmt_num(s.people as f64), pct(s.arrival_share)) }</summary>
+                    <summary>{ format!("{}: {} people, {} of arrivals", s.name, fmt_count(s.people), pct(s.arrival_share)) }</summary>
                     if !s.words.is_empty() { <p>{ format!("In plain words: {}.", s.words.join("; ")) }</p> }
                     { moves_table(&format!("flows-segment-moves-{i}"), &format!("Moves of {}", s.name), &s.moves) }
                 </details>
