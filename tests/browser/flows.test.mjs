@@ -87,10 +87,19 @@ test('import an event log, discover, back-test and use it in the simulator', asy
   assert.match(await errorNotice(page), /chosen for two roles/);
   await dismiss(page);
   await page.selectOption('#flows-role-start', 'start_date');
+  // A tolerance out of range is refused with what it takes.
+  await page.fill('#flows-tolerance', '400');
+  await page.click('#flows-discover');
+  assert.match(await errorNotice(page), /tolerance "400" is not usable: give a whole number of days from 0 to 365/);
+  await dismiss(page);
+  await page.fill('#flows-tolerance', '1');
+  // The records begin on 2016-01-01; stays under way then are carried in.
+  await page.fill('#flows-start-of-data', '2016-01-01');
 
   // Discover in the worker.
   await page.click('#flows-discover');
   await page.waitForSelector('#flows-quality', { timeout: JOB_TIMEOUT });
+  assert.match(await page.textContent('#flows-window'), /The data run from 2016-01-01 to 2020-12-3\d/);
   assert.match(await page.textContent('#flows-quality-summary'), /1,727 rows read; [\d,]+ stays used, of [\d,]+ people in 6 states/);
   assert.ok(await page.$('#flows-quality-issues li, #flows-quality-none'), 'the quality report lists problems or says there are none');
 
