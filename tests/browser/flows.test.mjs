@@ -167,6 +167,28 @@ test('import an event log, discover, back-test and use it in the simulator', asy
   await page.context().close();
 });
 
+test('a messy log: the quality report names each problem in words', async () => {
+  const { page, requests, errors } = await openPage(browser, '/');
+  await goTo(page, 'flows');
+  await page.setInputFiles('#flows-file', join(TEST_DATA, 'flows_messy.csv'));
+  await page.waitForSelector('#flows-roles-title', { timeout: JOB_TIMEOUT });
+  await page.click('#flows-discover');
+  await page.waitForSelector('#flows-quality-issues', { timeout: JOB_TIMEOUT });
+  const kinds = await page.$$eval('#flows-quality-issues li', (items) => items.map((li) => li.dataset.kind));
+  for (const kind of ['end_before_start', 'overlap', 'near_duplicate_state', 'gap', 'no_person', 'future_date']) {
+    assert.ok(kinds.includes(kind), `the quality report lists ${kind}: ${kinds}`);
+  }
+  const text = await page.textContent('#flows-quality-issues');
+  assert.match(text, /End before start \(1\): 1 row with an end before the start \(first: row 5/);
+  assert.match(text, /'Hospital' \(3\), 'hospital' \(1\)/);
+  assert.match(text, /Rows, as a spreadsheet numbers them: 8/);
+  await screenshot(page, 'flows-quality');
+  await assertAccessible(page, 'Flows quality report');
+  assertOnlyLocalRequests(requests);
+  assertNoErrors(errors);
+  await page.context().close();
+});
+
 test('#demo opens the Flows screen with the demo log discovered', async () => {
   const { page, requests, errors } = await openPage(browser, '/#demo');
   await goTo(page, 'flows');

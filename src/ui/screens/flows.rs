@@ -626,12 +626,12 @@ fn RolesForm(props: &RolesProps) -> Html {
                     <input id="flows-end-of-data" type="date" value={(*end_of_data).clone()} oninput={text(&end_of_data)} />
                 </div>
                 <div>
-                    <input id="flows-move-model" type="checkbox" checked={*move_model} onchange={tick(&move_model)} />
-                    <label for="flows-move-model">{ " Learn the move model from the person columns (checked on held-out people)" }</label>
+                    <input id="flows-learn-move-model" type="checkbox" checked={*move_model} onchange={tick(&move_model)} />
+                    <label for="flows-learn-move-model">{ " Learn the move model from the person columns (checked on held-out people)" }</label>
                 </div>
                 <div>
-                    <input id="flows-segments" type="checkbox" checked={*segments} onchange={tick(&segments)} />
-                    <label for="flows-segments">{ " Find segments of people by how they used the services" }</label>
+                    <input id="flows-find-segments" type="checkbox" checked={*segments} onchange={tick(&segments)} />
+                    <label for="flows-find-segments">{ " Find segments of people by how they used the services" }</label>
                 </div>
             </fieldset>
             <div class="actions">
