@@ -111,6 +111,31 @@ pub fn start(job: &crate::ui::jobs::JobHandle, source: FlowSource, task: FlowsTa
     );
 }
 
+/// Starts a job that reads the log again with the saved settings and uses
+/// the discovery with the edited places (the back-test, the scenario).
+pub fn start_from_discovery(
+    app: &AppContext,
+    job: &crate::ui::jobs::JobHandle,
+    task: impl FnOnce(Box<FlowsSettings>, Box<flows::Discovery>) -> FlowsTask,
+    stage: &str,
+) {
+    let Some(work) = app.workspace.flows.clone() else {
+        return;
+    };
+    let Some(discovery) = work.discovery_with_places() else {
+        return;
+    };
+    match source_of(app, &work) {
+        Ok(source) => start(
+            job,
+            source,
+            task(Box::new(work.settings.clone()), Box::new(discovery)),
+            stage,
+        ),
+        Err(message) => app.dispatch(Action::Notify(Notice::Error(message))),
+    }
+}
+
 /// A change to the saved Flows work.
 pub fn update_work(app: &AppContext, change: impl FnOnce(&mut FlowsWork) + 'static) {
     app.dispatch(Action::Update(Box::new(move |ws| {
@@ -322,24 +347,15 @@ fn UseInSimulator(props: &UseProps) -> Html {
         let app = app.clone();
         let job = props.job.clone();
         Callback::from(move |_: MouseEvent| {
-            let Some(work) = app.workspace.flows.clone() else {
-                return;
-            };
-            let Some(discovery) = work.discovery_with_places() else {
-                return;
-            };
-            match source_of(&app, &work) {
-                Ok(source) => start(
-                    &job,
-                    source,
-                    FlowsTask::Scenario {
-                        settings: Box::new(work.settings.clone()),
-                        discovery: Box::new(discovery),
-                    },
-                    "Building the scenario for the simulator",
-                ),
-                Err(message) => app.dispatch(Action::Notify(Notice::Error(message))),
-            }
+            start_from_discovery(
+                &app,
+                &job,
+                |settings, discovery| FlowsTask::Scenario {
+                    settings,
+                    discovery,
+                },
+                "Building the scenario for the simulator",
+            )
         })
     };
     html! {

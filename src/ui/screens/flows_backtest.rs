@@ -15,7 +15,7 @@ use crate::sim::MAX_REPLICATIONS;
 use crate::ui::components::form;
 use crate::ui::components::progress::JobProgress;
 use crate::ui::jobs::use_job;
-use crate::ui::screens::flows::{fmt_num, source_of, start, update_work};
+use crate::ui::screens::flows::{fmt_num, start_from_discovery, update_work};
 use crate::ui::screens::flows_charts::BandChart;
 use crate::ui::screens::flows_results::month_x;
 use crate::ui::state::{use_app, Action, Notice};
@@ -105,22 +105,16 @@ pub fn BacktestPanel() -> Html {
                     return;
                 }
             };
-            let Some(discovery) = work.discovery_with_places() else {
-                return;
-            };
-            match source_of(&app, &work) {
-                Ok(source) => start(
-                    &job,
-                    source,
-                    FlowsTask::Backtest {
-                        settings: Box::new(work.settings.clone()),
-                        discovery: Box::new(discovery),
-                        options,
-                    },
-                    "Back-testing",
-                ),
-                Err(message) => app.dispatch(Action::Notify(Notice::Error(message))),
-            }
+            start_from_discovery(
+                &app,
+                &job,
+                |settings, discovery| FlowsTask::Backtest {
+                    settings,
+                    discovery,
+                    options,
+                },
+                "Back-testing",
+            );
         })
     };
     let text = |handle: &UseStateHandle<String>| {
