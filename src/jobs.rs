@@ -2,6 +2,8 @@
 //! back. The worker only moves these values across; the work itself is done
 //! here, by the engines, so it is tested natively like everything else.
 
+pub mod flows;
+
 use serde::{Deserialize, Serialize};
 
 use crate::import::{self, Dataset, Imported, ReadOptions};
@@ -48,6 +50,8 @@ pub enum JobRequest {
     /// Build the instant demo (`#demo`): data, model, decisions, groups and
     /// a simulation.
     Demo { seed: u64 },
+    /// A job of the Flows screen (event logs of stays, issue 11).
+    Flows(Box<flows::FlowsRequest>),
 }
 
 impl JobRequest {
@@ -59,6 +63,10 @@ impl JobRequest {
             JobRequest::Import { bytes, .. } | JobRequest::Batch { bytes, .. } => {
                 Some(std::mem::take(bytes))
             }
+            JobRequest::Flows(request) => match &mut request.source {
+                flows::FlowSource::File { bytes, .. } => Some(std::mem::take(bytes)),
+                flows::FlowSource::Demo(_) => None,
+            },
             _ => None,
         }
     }
@@ -67,6 +75,10 @@ impl JobRequest {
     pub fn put_bytes(&mut self, file: Vec<u8>) {
         if let JobRequest::Import { bytes, .. } | JobRequest::Batch { bytes, .. } = self {
             *bytes = file;
+        } else if let JobRequest::Flows(request) = self {
+            if let flows::FlowSource::File { bytes, .. } = &mut request.source {
+                *bytes = file;
+            }
         }
     }
 }
@@ -80,6 +92,7 @@ pub enum JobResult {
     Simulated(Box<SimReport>),
     Segmented(Box<Segmentation>),
     Demo(Box<InstantDemo>),
+    Flows(Box<flows::FlowsResult>),
 }
 
 /// What the worker sends back while and after it works.
@@ -215,6 +228,20 @@ pub fn run(request: JobRequest, progress: &mut dyn FnMut(JobUpdate)) -> JobUpdat
             match instant_demo::build(seed, &mut report) {
                 Ok(demo) => JobUpdate::Done(Box::new(JobResult::Demo(Box::new(demo)))),
                 Err(err) => JobUpdate::Failed(format!("The demo could not be built: {err}")),
+            }
+        }
+        JobRequest::Flows(request) => {
+            let mut report = |stage: &str, done: usize, total: usize| {
+                progress(JobUpdate::Progress {
+                    stage: stage.to_string(),
+                    done,
+                    total,
+                });
+                true
+            };
+            match flows::run(*request, &mut report) {
+                Ok(result) => JobUpdate::Done(Box::new(JobResult::Flows(Box::new(result)))),
+                Err(message) => JobUpdate::Failed(message),
             }
         }
     }

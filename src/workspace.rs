@@ -48,6 +48,8 @@ pub struct Workspace {
     pub version_in_use: Option<u32>,
     /// Decisions whose outcomes were added to `data` as history rows.
     pub decisions_in_history: Vec<u64>,
+    /// The Flows screen's roles, settings and results (not the log itself).
+    pub flows: Option<crate::jobs::flows::FlowsWork>,
 }
 
 /// The seed of the built-in demo workspace.

@@ -144,6 +144,7 @@ pub fn App() -> Html {
             Screen::Decisions => html! { <screens::decisions::DecisionsScreen /> },
             Screen::Directory => html! { <screens::directory::DirectoryScreen /> },
             Screen::Segments => html! { <screens::segments::SegmentsScreen /> },
+            Screen::Flows => html! { <screens::flows::FlowsScreen /> },
             Screen::Simulator => html! { <screens::simulator::SimulatorScreen /> },
             Screen::Settings => html! { <screens::settings::SettingsScreen /> },
         }

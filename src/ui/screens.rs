@@ -6,6 +6,10 @@ pub mod batch;
 pub mod data;
 pub mod decisions;
 pub mod directory;
+pub mod flows;
+pub mod flows_backtest;
+pub mod flows_charts;
+pub mod flows_results;
 pub mod model;
 pub mod segments;
 pub mod settings;
@@ -23,13 +27,14 @@ pub enum Screen {
     Decisions,
     Directory,
     Segments,
+    Flows,
     Simulator,
     Settings,
 }
 
 impl Screen {
     /// The screens in navigation order.
-    pub const ALL: [Screen; 10] = [
+    pub const ALL: [Screen; 11] = [
         Screen::Start,
         Screen::Data,
         Screen::Model,
@@ -38,6 +43,7 @@ impl Screen {
         Screen::Decisions,
         Screen::Directory,
         Screen::Segments,
+        Screen::Flows,
         Screen::Simulator,
         Screen::Settings,
     ];
@@ -52,6 +58,7 @@ impl Screen {
             Screen::Decisions => "decisions",
             Screen::Directory => "directory",
             Screen::Segments => "segments",
+            Screen::Flows => "flows",
             Screen::Simulator => "simulator",
             Screen::Settings => "settings",
         }
@@ -67,6 +74,7 @@ impl Screen {
             Screen::Decisions => "Decisions",
             Screen::Directory => "Directory",
             Screen::Segments => "Segments",
+            Screen::Flows => "Flows",
             Screen::Simulator => "Simulator",
             Screen::Settings => "Settings",
         }

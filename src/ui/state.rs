@@ -22,6 +22,15 @@ pub struct BatchSession {
     pub result: Rc<BatchResult>,
 }
 
+/// The event log chosen on the Flows screen, kept while the page is open so
+/// that discovery, the back-test and the scenario can read it again. Not
+/// saved: the log can be large and holds people's records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowsFile {
+    pub name: String,
+    pub bytes: Rc<Vec<u8>>,
+}
+
 /// A referral sent from another screen to Triage for a full review.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Review {
@@ -51,6 +60,8 @@ pub struct AppState {
     /// The instant demo's baseline simulation, shown on the Simulator screen
     /// until the workspace is replaced (not saved).
     pub demo_simulation: Option<Rc<SimReport>>,
+    /// The Flows screen's event log (not saved).
+    pub flows_file: Option<Rc<FlowsFile>>,
 }
 
 pub enum Action {
@@ -83,6 +94,8 @@ pub enum Action {
     /// workspace is still the plain demo it was built from (the user may
     /// have opened or changed something meanwhile).
     DemoReady(Box<InstantDemo>),
+    /// The Flows screen's event log was chosen (or forgotten).
+    SetFlowsFile(Option<FlowsFile>),
 }
 
 impl AppState {
@@ -113,15 +126,22 @@ impl Reducible for AppState {
                 batch: None,
                 review: None,
                 demo_simulation: None,
+                flows_file: None,
                 ..self.changed(workspace)
             },
+            // The Flows screen may have added the demo's flows meanwhile
+            // (`flows`): they are kept.
             Action::DemoReady(demo)
-                if *self.workspace == crate::workspace::demo(crate::workspace::DEMO_SEED) =>
+                if crate::workspace::Workspace {
+                    flows: None,
+                    ..(*self.workspace).clone()
+                } == crate::workspace::demo(crate::workspace::DEMO_SEED) =>
             {
                 let InstantDemo {
-                    workspace,
+                    mut workspace,
                     simulation,
                 } = *demo;
+                workspace.flows = self.workspace.flows.clone();
                 AppState {
                     notice: Some(Notice::Info(DEMO_READY_NOTICE.into())),
                     demo_simulation: Some(Rc::new(simulation)),
@@ -201,6 +221,10 @@ impl Reducible for AppState {
             },
             Action::ReviewTaken => AppState {
                 review: None,
+                ..(*self).clone()
+            },
+            Action::SetFlowsFile(file) => AppState {
+                flows_file: file.map(Rc::new),
                 ..(*self).clone()
             },
             Action::DismissNotice => AppState {

@@ -41,8 +41,23 @@ fn fragment_param() -> Option<String> {
         .map(str::to_string)
 }
 
+/// People a scenario may hold (in place at the start, or in its groups'
+/// pools of attributes) and still go in a link. A scenario built from an
+/// event log holds thousands (the demo's: 17,000, a 3 MB link written at
+/// every slider step, which made each step take over a second).
+const MAX_LINK_PEOPLE: usize = 500;
+
+/// Whether the what-if is kept in the URL (see [`MAX_LINK_PEOPLE`]).
+fn shareable(scenario: &Scenario) -> bool {
+    let pooled: usize = scenario.groups.iter().map(|g| g.attributes.len()).sum();
+    scenario.initial.len() + pooled <= MAX_LINK_PEOPLE
+}
+
 /// Puts the what-if in the URL without adding a history entry.
 fn share(scenario: &Scenario) {
+    if !shareable(scenario) {
+        return;
+    }
     let url = format!("#simulator?s={}", scenario.to_url_fragment());
     if let Ok(history) = gloo::utils::window().history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
@@ -446,8 +461,13 @@ pub fn SimulatorScreen() -> Html {
             <p>{ "Try a change to the system before making it: compare the " }<strong>{ "baseline" }</strong>
                 { " (the scenario as it is) with a " }<strong>{ "what-if" }</strong>
                 { " (your changes). Each run repeats the simulation 20 times with different random arrivals, so every figure comes with a 95% interval: the range the true value very likely lies in." }</p>
-            <p class="hint">{ format!("Baseline: {} ({} weeks, the first {} weeks are a warm-up that is not counted). The what-if is kept in this page's address, so you can share the link; it holds only rates, places and durations, never anything about a person.",
-                baseline.name, num(baseline.weeks), num(baseline.warmup)) }</p>
+            <p class="hint">{ format!("Baseline: {} ({} weeks, the first {} weeks are a warm-up that is not counted). {}",
+                baseline.name, num(baseline.weeks), num(baseline.warmup),
+                if shareable(&w) {
+                    "The what-if is kept in this page's address, so you can share the link; it holds only rates, places and durations, never anything about a person."
+                } else {
+                    "This scenario holds the people in each service at the start (built from an event log), so the what-if is not put in the page's address: a link would be megabytes long and would carry their details. It stays in this page while it is open."
+                }) }</p>
 
             <div class="sim-controls">
                 <h2 id="sim-demand-title">{ "Demand" }</h2>
