@@ -245,15 +245,6 @@ impl Rows {
         self.y.push(y);
     }
 
-    /// The rows at `idx` (in that order).
-    fn pick(&self, idx: &[usize]) -> Rows {
-        let mut out = Rows::new(self.dim);
-        for &i in idx {
-            out.x.extend_from_slice(self.row(i));
-            out.y.push(self.y[i]);
-        }
-        out
-    }
 }
 
 /// Standardised design, flat with `width` = dim + 1 values per row:
@@ -452,17 +443,18 @@ fn held_out_people(n_people: usize, seed: u64) -> Vec<bool> {
     out
 }
 
-/// At most `max` of the rows, a seeded sample kept in row order.
-fn subsample(rows: Rows, max: usize, seed: u64) -> Rows {
-    if rows.len() <= max {
-        return rows;
+/// Which of `n` rows a seeded sample of at most `max` keeps, in row order
+/// (all of them when `n <= max`).
+fn sample_indices(n: usize, max: usize, seed: u64) -> Vec<usize> {
+    if n <= max {
+        return (0..n).collect();
     }
-    let mut idx: Vec<usize> = (0..rows.len()).collect();
+    let mut idx: Vec<usize> = (0..n).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     crate::rng::shuffle(&mut idx, &mut rng);
     idx.truncate(max);
     idx.sort_unstable();
-    rows.pick(&idx)
+    idx
 }
 
 /// The index of an outcome among `n_states + 1` (exit last); `None` when censored.
@@ -524,33 +516,53 @@ pub fn move_model(log: &EventLog, classified: &[Classified], seed: u64) -> MoveM
         }
         let targets: Vec<String> = targets.into_iter().map(|(name, _)| name).collect();
         let k = targets.len();
-        let mut train = Rows::new(dim);
-        let mut test = Rows::new(dim);
+        // The state's finished stays (log index, target) of the training
+        // people, then of the held-out ones; only the rows sampled are built.
+        let (mut train_stays, mut test_stays) = (Vec::new(), Vec::new());
         for &(i, code) in &by_state[s] {
-            let (stay, c) = (&log.stays[i], &classified[i]);
             let y = target_of[code];
             if y == usize::MAX {
                 continue;
             }
-            let p = stay.person as usize;
-            let rows = if held.get(p).copied().unwrap_or(false) {
-                &mut test
+            let p = log.stays[i].person as usize;
+            if held.get(p).copied().unwrap_or(false) {
+                test_stays.push((i, y));
             } else {
-                &mut train
-            };
-            rows.push(person_row(p), weeks(c.exit_half_days) / 2.0, y);
+                train_stays.push((i, y));
+            }
         }
-        if train.len() == 0 {
+        if train_stays.is_empty() {
             continue;
         }
-        // The drivers are averaged over a seeded sample of every stay (train and held out).
-        let mut every = Rows::new(dim);
-        every.x.extend_from_slice(&train.x);
-        every.x.extend_from_slice(&test.x);
-        every.y.extend_from_slice(&train.y);
-        every.y.extend_from_slice(&test.y);
-        let every = subsample(every, MAX_DRIVER_ROWS, seed.wrapping_add(1_000 + s as u64));
-        let train = subsample(train, MAX_TRAIN_ROWS, seed.wrapping_add(s as u64));
+        let build = |stays: &mut dyn Iterator<Item = (usize, usize)>| {
+            let mut rows = Rows::new(dim);
+            for (i, y) in stays {
+                let (stay, c) = (&log.stays[i], &classified[i]);
+                rows.push(
+                    person_row(stay.person as usize),
+                    weeks(c.exit_half_days) / 2.0,
+                    y,
+                );
+            }
+            rows
+        };
+        let n_train = train_stays.len();
+        let train_idx = sample_indices(n_train, MAX_TRAIN_ROWS, seed.wrapping_add(s as u64));
+        let train = build(&mut train_idx.iter().map(|&j| train_stays[j]));
+        let test = build(&mut test_stays.iter().copied());
+        // The drivers are averaged over a seeded sample of every stay (train, then held out).
+        let every_idx = sample_indices(
+            n_train + test_stays.len(),
+            MAX_DRIVER_ROWS,
+            seed.wrapping_add(1_000 + s as u64),
+        );
+        let every = build(&mut every_idx.iter().map(|&j| {
+            if j < n_train {
+                train_stays[j]
+            } else {
+                test_stays[j - n_train]
+            }
+        }));
         let mut means = vec![0.0; dim];
         let mut sds = vec![0.0; dim];
         let n = train.len() as f64;

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{gamma_parts, GammaParts};
+use crate::sim::{gamma_parts_given, GammaParts};
 
 /// Weeks per half-day.
 const WEEKS_PER_HALF_DAY: f64 = 1.0 / 14.0;
@@ -150,8 +150,13 @@ fn ln_gamma_q(a: f64, x: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
+    ln_gamma_q_given(a, libm::lgamma(a), x, libm::log(x))
+}
+
+/// `ln_gamma_q` with ln Γ(a) and ln x given.
+fn ln_gamma_q_given(a: f64, ln_gamma_a: f64, x: f64, ln_x: f64) -> f64 {
     // More steps than the simulator's draws need: fitted shapes can be large.
-    match gamma_parts(a, x, 1000) {
+    match gamma_parts_given(a, ln_gamma_a, x, ln_x, 1000) {
         GammaParts::Series { log_front, sum } => {
             let p = libm::exp(log_front) * sum;
             libm::log1p(-p.min(1.0 - 1e-300))
@@ -382,11 +387,23 @@ impl Likelihood {
                     - n * (libm::lgamma(shape) + shape * libm::log(scale))
             }
         };
+        // ln S at many lengths for one law: the gamma's ln Γ(shape) and
+        // ln scale once, not once a length.
+        let gamma = match law {
+            Law::Gamma { shape, scale } => Some((shape, scale, libm::lgamma(shape), libm::log(scale))),
+            _ => None,
+        };
+        let ln_survival = |t: f64, ln_t: f64| match gamma {
+            Some((shape, scale, ln_gamma_a, ln_scale)) => {
+                ln_gamma_q_given(shape, ln_gamma_a, t / scale, ln_t - ln_scale)
+            }
+            None => law.ln_survival_at(t, ln_t),
+        };
         for &(t, ln_t, c) in &self.censored {
-            ll += c * law.ln_survival_at(t, ln_t);
+            ll += c * ln_survival(t, ln_t);
         }
         for &(a, ln_a, c) in &self.entries {
-            ll -= c * law.ln_survival_at(a, ln_a);
+            ll -= c * ln_survival(a, ln_a);
         }
         if ll.is_finite() {
             ll
