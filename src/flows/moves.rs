@@ -21,7 +21,7 @@ use crate::import::{parse_number, FastMap};
 const MAX_LEVELS: usize = 12;
 const MAX_ITERATIONS: usize = 150;
 /// Training stays per state beyond this are sampled (seeded).
-const MAX_TRAIN_ROWS: usize = 20_000;
+const MAX_TRAIN_ROWS: usize = 10_000;
 /// The drivers average the model's predictions over at most this many
 /// stays of a state (a seeded sample beyond it).
 const MAX_DRIVER_ROWS: usize = 50_000;
