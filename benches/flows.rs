@@ -109,7 +109,9 @@ fn main() {
             seg.k,
             seg.silhouette,
             seg.segments.iter().map(|s| s.size).collect::<Vec<_>>(),
-            seg.sample_words().map(|w| format!(" ({w})")).unwrap_or_default()
+            seg.sample_words()
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default()
         );
     }
     if let Some(m) = &d.move_model {

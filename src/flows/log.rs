@@ -375,7 +375,9 @@ pub fn read_log(
                     }
                 };
                 spellings.spellings.push((trimmed, key_idx, 0));
-                spellings.index.insert(trimmed, spellings.spellings.len() - 1);
+                spellings
+                    .index
+                    .insert(trimmed, spellings.spellings.len() - 1);
                 spellings.spellings.len() - 1
             }
         };
@@ -563,9 +565,8 @@ pub fn read_log(
     let mut person_attributes = vec![vec![None; attribute_cols.len()]; people.len()];
     if !attribute_cols.is_empty() {
         // The values of a row, trimmed, borrowed from the dataset.
-        let values_at = |row: u32, c: usize| {
-            cell(dataset, c, (row as usize).saturating_sub(2)).map(str::trim)
-        };
+        let values_at =
+            |row: u32, c: usize| cell(dataset, c, (row as usize).saturating_sub(2)).map(str::trim);
         // Each person's previous row (stays are sorted by person).
         let mut previous: Option<(u32, u32)> = None;
         for stay in &stays {

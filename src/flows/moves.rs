@@ -130,10 +130,7 @@ impl Encoding {
                 }
             }
             for (column, value) in values.iter().enumerate() {
-                if let Some(&j) = value
-                    .as_deref()
-                    .and_then(|v| level_of.get(&(column, v)))
-                {
+                if let Some(&j) = value.as_deref().and_then(|v| level_of.get(&(column, v))) {
                     row[j] = 1.0;
                 }
             }
@@ -244,7 +241,6 @@ impl Rows {
         self.x.push(weeks);
         self.y.push(y);
     }
-
 }
 
 /// Standardised design, flat with `width` = dim + 1 values per row:

@@ -390,7 +390,9 @@ impl Likelihood {
         // ln S at many lengths for one law: the gamma's ln Γ(shape) and
         // ln scale once, not once a length.
         let gamma = match law {
-            Law::Gamma { shape, scale } => Some((shape, scale, libm::lgamma(shape), libm::log(scale))),
+            Law::Gamma { shape, scale } => {
+                Some((shape, scale, libm::lgamma(shape), libm::log(scale)))
+            }
             _ => None,
         };
         let ln_survival = |t: f64, ln_t: f64| match gamma {
@@ -716,7 +718,11 @@ mod tests {
         let mut s = StaySample::default();
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         for _ in 0..500 {
-            let entry = if rng.gen_bool(0.2) { rng.gen_range(1..200) } else { 0 };
+            let entry = if rng.gen_bool(0.2) {
+                rng.gen_range(1..200)
+            } else {
+                0
+            };
             let exit = entry + rng.gen_range(1..900);
             s.add(entry, exit, rng.gen_bool(0.7));
         }
@@ -724,8 +730,14 @@ mod tests {
         let likelihood = Likelihood::new(&s);
         for law in [
             Law::Exp { rate: 0.05 },
-            Law::Lognormal { mu: 2.5, sigma: 0.8 },
-            Law::Gamma { shape: 1.7, scale: 9.0 },
+            Law::Lognormal {
+                mu: 2.5,
+                sigma: 0.8,
+            },
+            Law::Gamma {
+                shape: 1.7,
+                scale: 9.0,
+            },
         ] {
             let mut plain = 0.0;
             for (&t, &c) in &s.events {
@@ -748,7 +760,13 @@ mod tests {
     #[test]
     fn a_sample_built_at_once_equals_one_built_stay_by_stay() {
         let stays: Vec<(i64, i64, bool)> = (0..300)
-            .map(|i| (if i % 5 == 0 { i % 13 } else { 0 }, 20 + (i * 37) % 101, i % 3 != 0))
+            .map(|i| {
+                (
+                    if i % 5 == 0 { i % 13 } else { 0 },
+                    20 + (i * 37) % 101,
+                    i % 3 != 0,
+                )
+            })
             .collect();
         let mut one_by_one = StaySample::default();
         for &(entry, exit, finished) in &stays {

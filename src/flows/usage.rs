@@ -204,7 +204,10 @@ fn assign_everyone(
     let mut sizes = vec![0usize; k];
     let mut scale = vec![0.0f64; n_features];
     for (j, values) in table.columns.iter().enumerate() {
-        let xs: Vec<f64> = sample.iter().filter_map(|&p| values.get(p).copied()).collect();
+        let xs: Vec<f64> = sample
+            .iter()
+            .filter_map(|&p| values.get(p).copied())
+            .collect();
         let n = xs.len().max(1) as f64;
         let mean = xs.iter().sum::<f64>() / n;
         let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
@@ -362,7 +365,14 @@ mod tests {
         assert_eq!(sizes, n);
         // The best matching of the sample's groups to everyone's.
         let mut best = 0;
-        for perm in [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
+        for perm in [
+            [0, 1, 2],
+            [0, 2, 1],
+            [1, 0, 2],
+            [1, 2, 0],
+            [2, 0, 1],
+            [2, 1, 0],
+        ] {
             let agree = all
                 .person_segment
                 .iter()
@@ -382,7 +392,10 @@ mod tests {
         let table = UsageTable {
             names: vec!["a".into(), "b".into()],
             // Feature b spreads 100 times wider than a: its distances count 1/10,000 as much.
-            columns: vec![vec![0.0, 0.0, 1.0, 1.0, 0.9, 0.2], vec![0.0, 100.0, 0.0, 100.0, 0.0, 100.0]],
+            columns: vec![
+                vec![0.0, 0.0, 1.0, 1.0, 0.9, 0.2],
+                vec![0.0, 100.0, 0.0, 100.0, 0.0, 100.0],
+            ],
         };
         let labels = assign_everyone(&table, &[0, 1, 2, 3], &[0, 0, 1, 1], 2, 6);
         assert_eq!(labels, vec![0, 0, 1, 1, 1, 0]);
