@@ -13,7 +13,7 @@ if [[ "${1:-}" == "--bench" ]]; then
   # `bench` on for the page (the worker does not need it).
   sed 's|data-bin="signpost-app"|data-bin="signpost-app" data-cargo-features="bench"|' index.html > bench.html
   trap 'rm -f bench.html' EXIT
-  trunk build --release bench.html
+  trunk build bench.html --release
   # Trunk names the page after its source file.
   if [[ -f dist/bench.html ]]; then mv dist/bench.html dist/index.html; fi
 else

@@ -33,7 +33,8 @@ pub use demo::{
     DrawnStay, MoveEffect, StateSpec, StayEffect, System, MAX_DEMO_PEOPLE, MAX_DEMO_YEARS,
 };
 pub use discover::{
-    discover, ArrivalRate, DiscoverOptions, Discovery, MoveCount, SegmentFlows, StateSummary,
+    discover, discover_with_progress, ArrivalRate, DiscoverOptions, Discovery, MoveCount,
+    SegmentFlows, StateSummary, DISCOVER_STEPS,
 };
 pub use log::{guess_roles, read_log, EventLog, LogOptions, Roles, Stay};
 pub use moves::{Driver, Encoding, LogLoss, MoveModelReport, StateModel};
@@ -42,7 +43,7 @@ pub use rules::{classify, Classified, Outcome};
 pub use scenario::{build_scenario, ScenarioOptions};
 pub use series::{daily_occupancy, MonthSeries, StateSeries, Trend};
 pub use survival::{fit_stays, DistFit, KmPoint, StayDist, StayFit, StaySample};
-pub use usage::{usage_dataset, UsageSegment, UsageSegments};
+pub use usage::{usage_dataset, UsageSegment, UsageSegments, MAX_SEGMENT_PEOPLE};
 
 /// A date as whole days since 1970-01-01.
 pub type Day = i64;

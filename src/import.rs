@@ -75,6 +75,9 @@ pub struct Dataset {
 
 mod fasthash;
 mod infer;
+
+/// The Fx-hashed map, also for the flows log's per-row look-ups.
+pub(crate) use fasthash::FastMap;
 mod quality;
 mod read;
 mod sheet;

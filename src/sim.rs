@@ -21,7 +21,7 @@ mod scenario;
 mod tail;
 
 // The incomplete gamma's two halves, also used by the stay likelihoods in `flows`.
-pub(crate) use tail::{gamma_parts, GammaParts};
+pub(crate) use tail::{gamma_parts_given, GammaParts};
 
 pub use demo::demo_scenario;
 pub use engine::{

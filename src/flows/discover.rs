@@ -146,19 +146,43 @@ fn count_moves(
     out
 }
 
+/// The steps of discovery in the order `discover_with_progress` reports
+/// them: the rules, lengths of stay, series, moves, segments, move model.
+pub const DISCOVER_STEPS: [&str; 6] = [
+    "rules",
+    "stays",
+    "series",
+    "moves",
+    "segments",
+    "move model",
+];
+
 /// Discovers everything from a checked log.
 pub fn discover(log: &EventLog, options: &DiscoverOptions) -> Discovery {
-    let classified = classify(log);
-    discover_classified(log, &classified, options)
+    discover_with_progress(log, options, &mut |_| {})
 }
 
-pub(crate) fn discover_classified(
+/// `discover`, calling `step` with each name of `DISCOVER_STEPS` as that
+/// step begins (for progress, and for the benchmark's timings).
+pub fn discover_with_progress(
+    log: &EventLog,
+    options: &DiscoverOptions,
+    step: &mut dyn FnMut(&str),
+) -> Discovery {
+    step(DISCOVER_STEPS[0]);
+    let classified = classify(log);
+    discover_steps(log, &classified, options, step)
+}
+
+fn discover_steps(
     log: &EventLog,
     classified: &[Classified],
     options: &DiscoverOptions,
+    step: &mut dyn FnMut(&str),
 ) -> Discovery {
+    step(DISCOVER_STEPS[1]);
     let n_states = log.states.len();
-    let mut samples = vec![StaySample::default(); n_states];
+    let mut lengths: Vec<Vec<(i64, i64, bool)>> = vec![Vec::new(); n_states];
     let mut censored = vec![0usize; n_states];
     let mut carried = vec![0usize; n_states];
     let mut arrivals = vec![0usize; n_states];
@@ -170,14 +194,19 @@ pub(crate) fn discover_classified(
         censored[s] += usize::from(!finished);
         carried[s] += usize::from(c.carried_in);
         arrivals[s] += usize::from(c.arrival);
-        samples[s].add(c.entry_half_days, c.exit_half_days, finished);
+        lengths[s].push((c.entry_half_days, c.exit_half_days, finished));
     }
+    let samples: Vec<StaySample> = lengths.iter().map(|l| StaySample::from_stays(l)).collect();
+    drop(lengths);
+    let fits: Vec<StayFit> = samples.iter().map(fit_stays).collect();
+    step(DISCOVER_STEPS[2]);
     let daily = daily_occupancy(log);
     let series = month_series(log, classified, &daily);
     let window_weeks = log.window_days() as f64 / super::DAYS_PER_WEEK;
-    let states: Vec<StateSummary> = (0..n_states)
-        .map(|s| {
-            let fit = fit_stays(&samples[s]);
+    let states: Vec<StateSummary> = fits
+        .into_iter()
+        .enumerate()
+        .map(|(s, fit)| {
             let st = &series.states[s];
             StateSummary {
                 name: log.states[s].clone(),
@@ -194,6 +223,7 @@ pub(crate) fn discover_classified(
             }
         })
         .collect();
+    step(DISCOVER_STEPS[3]);
     let moves = count_moves(log, classified, &|_| true);
     let arrival_rates = (0..n_states)
         .filter(|&s| arrivals[s] > 0)
@@ -203,6 +233,7 @@ pub(crate) fn discover_classified(
             trend_per_year: series.states[s].trend.per_year,
         })
         .collect();
+    step(DISCOVER_STEPS[4]);
     let (segments, segments_note) = match options.segments {
         Some(k) if log.people.len() >= 3 => {
             match usage_segments(log, classified, k, options.seed) {
@@ -217,6 +248,7 @@ pub(crate) fn discover_classified(
         .as_ref()
         .map(|seg| segment_flows(log, classified, seg))
         .unwrap_or_default();
+    step(DISCOVER_STEPS[5]);
     let move_model = (options.move_model && !log.attributes.is_empty())
         .then(|| move_model(log, classified, options.seed));
     Discovery {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::quality::{LogIssue, LogQuality, Tally};
 use super::{day_to_string, parse_day, Day, FlowError, EXIT};
-use crate::import::{normalise_name, normalise_value, ColumnKind, Dataset};
+use crate::import::{normalise_name, normalise_value, ColumnKind, Dataset, FastMap};
 
 /// Longest window read: keeps the day-by-day occupancy bounded.
 pub const MAX_WINDOW_YEARS: i64 = 100;
@@ -232,12 +232,28 @@ fn cell(dataset: &Dataset, column: usize, row_idx: usize) -> Option<&str> {
 }
 
 /// One row that passed the row checks, before the window is known.
-struct RowStay {
-    person: String,
-    state_key: String,
+struct RowStay<'a> {
+    /// Trimmed, borrowed from the dataset.
+    person: &'a str,
+    /// Index into the tidy state forms, in order of first appearance.
+    key: u32,
     start: Day,
     end: Option<Day>,
     row: usize,
+}
+
+/// The state spellings met so far: each distinct trimmed spelling once,
+/// with its tidy form and count, so a row costs one lookup of its text and
+/// the tidying runs once per spelling.
+#[derive(Default)]
+struct Spellings<'a> {
+    /// Trimmed spelling -> index into `spellings`.
+    index: FastMap<&'a str, usize>,
+    /// (spelling, key index, count), in order of first appearance.
+    spellings: Vec<(&'a str, u32, usize)>,
+    /// Tidy forms, in order of first appearance, and their index.
+    keys: Vec<String>,
+    key_index: HashMap<String, u32>,
 }
 
 /// Reads the log: fatal problems (a missing column, a date that is not a
@@ -278,9 +294,8 @@ pub fn read_log(
     let mut no_state = Tally::default();
     let mut no_start = Tally::default();
     let mut end_before_start = Tally::default();
-    // State spellings by their tidy form, with counts.
-    let mut spellings: HashMap<String, Vec<(String, usize)>> = HashMap::new();
-    let mut rows = Vec::with_capacity(dataset.n_rows);
+    let mut spellings = Spellings::default();
+    let mut rows: Vec<RowStay> = Vec::with_capacity(dataset.n_rows);
     for row_idx in 0..dataset.n_rows {
         let row = row_idx + 2;
         let Some(person) = cell(dataset, person_col, row_idx) else {
@@ -330,31 +345,47 @@ pub fn read_log(
             }
         }
         let trimmed = state.trim();
-        let key = normalise_value(trimmed);
-        if key == EXIT {
-            return Err(FlowError::ReservedState {
-                file,
-                row,
-                column: col_name(state_col),
-                name: trimmed.to_string(),
-            });
-        }
-        if !spellings.contains_key(&key) && spellings.len() >= MAX_STATES {
-            return Err(FlowError::Invalid(format!(
-                "{file} has more than {MAX_STATES} different states in column '{}' \
-                 (row {row}: '{trimmed}'); choose the column that names the service or \
-                 setting, or group the values first",
-                col_name(state_col)
-            )));
-        }
-        let entry = spellings.entry(key.clone()).or_default();
-        match entry.iter_mut().find(|(s, _)| s == trimmed) {
-            Some((_, n)) => *n += 1,
-            None => entry.push((trimmed.to_string(), 1)),
-        }
+        let spelling = match spellings.index.get(trimmed) {
+            Some(&i) => i,
+            None => {
+                let key = normalise_value(trimmed);
+                if key == EXIT {
+                    return Err(FlowError::ReservedState {
+                        file,
+                        row,
+                        column: col_name(state_col),
+                        name: trimmed.to_string(),
+                    });
+                }
+                let key_idx = match spellings.key_index.get(&key) {
+                    Some(&k) => k,
+                    None => {
+                        if spellings.keys.len() >= MAX_STATES {
+                            return Err(FlowError::Invalid(format!(
+                                "{file} has more than {MAX_STATES} different states in column '{}' \
+                                 (row {row}: '{trimmed}'); choose the column that names the service or \
+                                 setting, or group the values first",
+                                col_name(state_col)
+                            )));
+                        }
+                        let k = spellings.keys.len() as u32;
+                        spellings.key_index.insert(key.clone(), k);
+                        spellings.keys.push(key);
+                        k
+                    }
+                };
+                spellings.spellings.push((trimmed, key_idx, 0));
+                spellings
+                    .index
+                    .insert(trimmed, spellings.spellings.len() - 1);
+                spellings.spellings.len() - 1
+            }
+        };
+        let entry = &mut spellings.spellings[spelling];
+        entry.2 += 1;
         rows.push(RowStay {
-            person: person.trim().to_string(),
-            state_key: key,
+            person: person.trim(),
+            key: entry.1,
             start,
             end,
             row,
@@ -375,18 +406,29 @@ pub fn read_log(
         return Err(FlowError::NoStays { file });
     }
 
-    // States: one name per tidy form, the most common spelling.
-    let mut keys: Vec<&String> = spellings.keys().collect();
+    // States: one name per tidy form (in the order of the tidy forms), the
+    // most common spelling.
+    let mut keys: Vec<(&String, u32)> = spellings
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| (key, i as u32))
+        .collect();
     keys.sort();
     let mut states = Vec::with_capacity(keys.len());
-    let mut state_of_key: HashMap<String, u32> = HashMap::new();
+    let mut state_of_key = vec![0u32; keys.len()];
     let mut near = Tally::default();
-    for key in keys {
-        let variants = &spellings[key];
+    for (key, key_idx) in keys {
+        let variants: Vec<(&str, usize)> = spellings
+            .spellings
+            .iter()
+            .filter(|(_, k, _)| *k == key_idx)
+            .map(|&(s, _, n)| (s, n))
+            .collect();
         let best = variants
             .iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-            .map(|(s, _)| s.clone())
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(s, _)| s.to_string())
             .unwrap_or_else(|| key.clone());
         if variants.len() > 1 {
             let list: Vec<String> = variants
@@ -395,7 +437,7 @@ pub fn read_log(
                 .collect();
             near.add(0, || list.join(", "));
         }
-        state_of_key.insert(key.clone(), states.len() as u32);
+        state_of_key[key_idx as usize] = states.len() as u32;
         states.push(best);
     }
     if let Some(mut issue) = near.issue(
@@ -437,7 +479,7 @@ pub fn read_log(
     let mut future = Tally::default();
     let mut before = Tally::default();
     let mut people: Vec<String> = Vec::new();
-    let mut person_of: HashMap<String, u32> = HashMap::new();
+    let mut person_of: FastMap<&str, u32> = FastMap::default();
     let mut stays = Vec::with_capacity(rows.len());
     let mut latest_row: Vec<(Day, usize)> = Vec::new();
     for r in &rows {
@@ -480,8 +522,8 @@ pub fn read_log(
             }
         }
         let next_id = people.len() as u32;
-        let person = *person_of.entry(r.person.clone()).or_insert_with(|| {
-            people.push(r.person.clone());
+        let person = *person_of.entry(r.person).or_insert_with(|| {
+            people.push(r.person.to_string());
             next_id
         });
         if person as usize == latest_row.len() {
@@ -493,7 +535,7 @@ pub fn read_log(
         }
         stays.push(Stay {
             person,
-            state: state_of_key.get(&r.state_key).copied().unwrap_or(0),
+            state: state_of_key.get(r.key as usize).copied().unwrap_or(0),
             start: r.start,
             end,
             row: r.row as u32,
@@ -515,36 +557,41 @@ pub fn read_log(
     if stays.is_empty() {
         return Err(FlowError::NoStays { file });
     }
-    stays.sort_by_key(|s| (s.person, s.start, s.end.unwrap_or(Day::MAX), s.row));
+    // Rows are distinct, so the order is total and an unstable sort gives the same.
+    stays.sort_unstable_by_key(|s| (s.person, s.start, s.end.unwrap_or(Day::MAX), s.row));
 
     // Attributes: each person's latest row; people whose values change are counted.
     let mut changes = Tally::default();
     let mut person_attributes = vec![vec![None; attribute_cols.len()]; people.len()];
-    let mut seen: Vec<Option<Vec<Option<String>>>> = vec![None; people.len()];
     if !attribute_cols.is_empty() {
+        // The values of a row, trimmed, borrowed from the dataset.
+        let values_at =
+            |row: u32, c: usize| cell(dataset, c, (row as usize).saturating_sub(2)).map(str::trim);
+        // Each person's previous row (stays are sorted by person).
+        let mut previous: Option<(u32, u32)> = None;
         for stay in &stays {
-            let row_idx = stay.row as usize - 2;
-            let values: Vec<Option<String>> = attribute_cols
-                .iter()
-                .map(|&c| cell(dataset, c, row_idx).map(|v| v.trim().to_string()))
-                .collect();
             let p = stay.person as usize;
-            let changed = seen[p].as_ref().is_some_and(|old| {
-                *old != values
-                    && old
-                        .iter()
-                        .zip(&values)
-                        .any(|(a, b)| a.is_some() && b.is_some())
-            });
-            if changed {
-                changes.add(stay.row as usize, || {
-                    format!("person '{}' at row {}", people[p], stay.row)
-                });
+            if let Some((_, old_row)) = previous.filter(|(person, _)| *person == stay.person) {
+                let mut differ = false;
+                let mut both = false;
+                for &c in &attribute_cols {
+                    let (a, b) = (values_at(old_row, c), values_at(stay.row, c));
+                    differ |= a != b;
+                    both |= a.is_some() && b.is_some();
+                }
+                if differ && both {
+                    changes.add(stay.row as usize, || {
+                        format!("person '{}' at row {}", people[p], stay.row)
+                    });
+                }
             }
             if latest_row.get(p).is_some_and(|l| l.1 == stay.row as usize) {
-                person_attributes[p] = values.clone();
+                person_attributes[p] = attribute_cols
+                    .iter()
+                    .map(|&c| values_at(stay.row, c).map(str::to_string))
+                    .collect();
             }
-            seen[p] = Some(values);
+            previous = Some((stay.person, stay.row));
         }
     }
     issues.extend(changes.issue(

@@ -11,12 +11,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{gamma_parts, GammaParts};
+use crate::sim::{gamma_parts_given, GammaParts};
 
 /// Weeks per half-day.
 const WEEKS_PER_HALF_DAY: f64 = 1.0 / 14.0;
 /// Nelder-Mead iterations per fit (each costs one pass over distinct lengths).
 const MAX_ITERATIONS: usize = 400;
+/// Censored lengths and entries of the coarse likelihood (see `Likelihood::coarse`).
+const COARSE_POINTS: usize = 200;
 /// Kaplan-Meier points kept for display.
 const MAX_KM_POINTS: usize = 120;
 
@@ -98,6 +100,8 @@ impl Law {
         }
     }
 
+    /// ln f(t): the likelihood uses its sums instead (checked against it in the tests).
+    #[cfg(test)]
     fn ln_density(self, t: f64) -> f64 {
         match self {
             Law::Exp { rate } => libm::log(rate) - rate * t,
@@ -118,9 +122,14 @@ impl Law {
         if t <= 0.0 {
             return 0.0;
         }
+        self.ln_survival_at(t, libm::log(t))
+    }
+
+    /// ln S(t) for `t > 0` with `ln_t = ln t` already worked out.
+    fn ln_survival_at(self, t: f64, ln_t: f64) -> f64 {
         match self {
             Law::Exp { rate } => -rate * t,
-            Law::Lognormal { mu, sigma } => ln_normal_upper((libm::log(t) - mu) / sigma),
+            Law::Lognormal { mu, sigma } => ln_normal_upper((ln_t - mu) / sigma),
             Law::Gamma { shape, scale } => ln_gamma_q(shape, t / scale),
         }
     }
@@ -141,8 +150,13 @@ fn ln_gamma_q(a: f64, x: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
+    ln_gamma_q_given(a, libm::lgamma(a), x, libm::log(x))
+}
+
+/// `ln_gamma_q` with ln Γ(a) and ln x given.
+fn ln_gamma_q_given(a: f64, ln_gamma_a: f64, x: f64, ln_x: f64) -> f64 {
     // More steps than the simulator's draws need: fitted shapes can be large.
-    match gamma_parts(a, x, 1000) {
+    match gamma_parts_given(a, ln_gamma_a, x, ln_x, 1000) {
         GammaParts::Series { log_front, sum } => {
             let p = libm::exp(log_front) * sum;
             libm::log1p(-p.min(1.0 - 1e-300))
@@ -176,6 +190,34 @@ impl StaySample {
         *self.entries.entry(entry_half_days).or_default() += 1;
     }
 
+    /// The sample of many stays at once, each `(entry, exit, finished)` in
+    /// half-days: the same as `add` for each, counted by sorting.
+    pub fn from_stays(stays: &[(i64, i64, bool)]) -> StaySample {
+        fn counted(mut values: Vec<i64>) -> BTreeMap<i64, u64> {
+            values.sort_unstable();
+            let mut runs: Vec<(i64, u64)> = Vec::new();
+            for v in values {
+                match runs.last_mut() {
+                    Some((last, n)) if *last == v => *n += 1,
+                    _ => runs.push((v, 1)),
+                }
+            }
+            runs.into_iter().collect()
+        }
+        let pick = |finished: bool| {
+            stays
+                .iter()
+                .filter(|s| s.2 == finished)
+                .map(|s| s.1)
+                .collect()
+        };
+        StaySample {
+            events: counted(pick(true)),
+            censored: counted(pick(false)),
+            entries: counted(stays.iter().map(|s| s.0).collect()),
+        }
+    }
+
     pub fn n_events(&self) -> u64 {
         self.events.values().sum()
     }
@@ -195,27 +237,6 @@ impl StaySample {
                 * WEEKS_PER_HALF_DAY
                 / n as f64
         })
-    }
-
-    fn log_likelihood(&self, law: Law) -> f64 {
-        let w = WEEKS_PER_HALF_DAY;
-        let mut ll = 0.0;
-        for (&t, &c) in &self.events {
-            ll += c as f64 * law.ln_density(t as f64 * w);
-        }
-        for (&t, &c) in &self.censored {
-            ll += c as f64 * law.ln_survival(t as f64 * w);
-        }
-        for (&a, &c) in &self.entries {
-            if a > 0 {
-                ll -= c as f64 * law.ln_survival(a as f64 * w);
-            }
-        }
-        if ll.is_finite() {
-            ll
-        } else {
-            f64::NEG_INFINITY
-        }
     }
 
     /// Kaplan-Meier with left truncation: at risk at `t` are the stays with
@@ -252,6 +273,145 @@ impl StaySample {
             });
         }
         out
+    }
+}
+
+/// A sample laid out for the likelihood, once per fit: the finished stays
+/// enter the density only through sums (count, sum of lengths, of their
+/// logarithms and of squared deviations of the logarithms), so an evaluation
+/// costs the distinct censored lengths and entries, not the stays.
+struct Likelihood {
+    n_events: f64,
+    sum_t: f64,
+    /// Sum and mean of ln t over the finished stays, and the sum of squares about that mean.
+    sum_ln_t: f64,
+    mean_ln_t: f64,
+    ss_ln_t: f64,
+    /// (t, ln t, count) of each distinct censored length, in weeks.
+    censored: Vec<(f64, f64, f64)>,
+    /// (a, ln a, count) of each distinct entry after 0, in weeks.
+    entries: Vec<(f64, f64, f64)>,
+}
+
+impl Likelihood {
+    fn new(sample: &StaySample) -> Likelihood {
+        let w = WEEKS_PER_HALF_DAY;
+        let (mut n, mut sum_t, mut sum_ln_t) = (0.0, 0.0, 0.0);
+        for (&t, &c) in &sample.events {
+            let (t, c) = (t as f64 * w, c as f64);
+            n += c;
+            sum_t += c * t;
+            sum_ln_t += c * libm::log(t);
+        }
+        let mean_ln_t = if n > 0.0 { sum_ln_t / n } else { 0.0 };
+        let ss_ln_t = sample
+            .events
+            .iter()
+            .map(|(&t, &c)| {
+                let d = libm::log(t as f64 * w) - mean_ln_t;
+                c as f64 * d * d
+            })
+            .sum();
+        let flat = |map: &BTreeMap<i64, u64>| -> Vec<(f64, f64, f64)> {
+            map.iter()
+                .filter(|(&t, _)| t > 0)
+                .map(|(&t, &c)| {
+                    let t = t as f64 * w;
+                    (t, libm::log(t), c as f64)
+                })
+                .collect()
+        };
+        Likelihood {
+            n_events: n,
+            sum_t,
+            sum_ln_t,
+            mean_ln_t,
+            ss_ln_t,
+            censored: flat(&sample.censored),
+            entries: flat(&sample.entries),
+        }
+    }
+
+    /// The same sample with the censored lengths and the entries merged into
+    /// at most `max_points` groups each (runs of neighbouring lengths, each
+    /// at its count-weighted mean length): a cheap surface to find the
+    /// neighbourhood of the maximum in, before the exact one polishes it.
+    fn coarse(&self, max_points: usize) -> Likelihood {
+        let merge = |points: &[(f64, f64, f64)]| -> Vec<(f64, f64, f64)> {
+            if points.len() <= max_points {
+                return points.to_vec();
+            }
+            let run = points.len().div_ceil(max_points.max(1));
+            points
+                .chunks(run)
+                .map(|chunk| {
+                    let count: f64 = chunk.iter().map(|p| p.2).sum();
+                    let t = chunk.iter().map(|p| p.0 * p.2).sum::<f64>() / count;
+                    (t, libm::log(t), count)
+                })
+                .collect()
+        };
+        Likelihood {
+            censored: merge(&self.censored),
+            entries: merge(&self.entries),
+            ..*self
+        }
+    }
+
+    /// Maximises `ll(law(p))` over two parameters: first on the coarse
+    /// surface, then on the exact one from there with a small step, so the
+    /// answer is the exact likelihood's maximum (to the simplex's tolerance).
+    fn maximise(&self, law: &dyn Fn([f64; 2]) -> Law, start: [f64; 2]) -> [f64; 2] {
+        let coarse = self.coarse(COARSE_POINTS);
+        let near = maximise(&|p| coarse.log_likelihood(law(p)), start, 0.5);
+        maximise(&|p| self.log_likelihood(law(p)), near, 0.05)
+    }
+
+    /// The log-likelihood: densities of the finished stays, survival of the
+    /// open ones, each divided by the survival to its entry.
+    fn log_likelihood(&self, law: Law) -> f64 {
+        let n = self.n_events;
+        let mut ll = match law {
+            Law::Exp { rate } => n * libm::log(rate) - rate * self.sum_t,
+            Law::Lognormal { mu, sigma } => {
+                let d = self.mean_ln_t - mu;
+                let squares = self.ss_ln_t + n * d * d;
+                -0.5 * squares / (sigma * sigma)
+                    - self.sum_ln_t
+                    - n * libm::log(sigma)
+                    - 0.5 * n * libm::log(2.0 * std::f64::consts::PI)
+            }
+            Law::Gamma { shape, scale } => {
+                (shape - 1.0) * self.sum_ln_t
+                    - self.sum_t / scale
+                    - n * (libm::lgamma(shape) + shape * libm::log(scale))
+            }
+        };
+        // ln S at many lengths for one law: the gamma's ln Γ(shape) and
+        // ln scale once, not once a length.
+        let gamma = match law {
+            Law::Gamma { shape, scale } => {
+                Some((shape, scale, libm::lgamma(shape), libm::log(scale)))
+            }
+            _ => None,
+        };
+        let ln_survival = |t: f64, ln_t: f64| match gamma {
+            Some((shape, scale, ln_gamma_a, ln_scale)) => {
+                ln_gamma_q_given(shape, ln_gamma_a, t / scale, ln_t - ln_scale)
+            }
+            None => law.ln_survival_at(t, ln_t),
+        };
+        for &(t, ln_t, c) in &self.censored {
+            ll += c * ln_survival(t, ln_t);
+        }
+        for &(a, ln_a, c) in &self.entries {
+            ll -= c * ln_survival(a, ln_a);
+        }
+        if ll.is_finite() {
+            ll
+        } else {
+            f64::NEG_INFINITY
+        }
     }
 }
 
@@ -386,14 +546,13 @@ pub fn fit_stays(sample: &StaySample) -> StayFit {
         n += c as f64;
     }
     let mu0 = s1 / n;
+    let likelihood = Likelihood::new(sample);
     let sd0 = libm::sqrt((s2 / n - mu0 * mu0).max(0.01));
-    let lognormal = |p: [f64; 2]| {
-        sample.log_likelihood(Law::Lognormal {
-            mu: p[0],
-            sigma: libm::exp(p[1]),
-        })
+    let lognormal = |p: [f64; 2]| Law::Lognormal {
+        mu: p[0],
+        sigma: libm::exp(p[1]),
     };
-    let p = maximise(&lognormal, [mu0, libm::log(sd0)], 0.5);
+    let p = likelihood.maximise(&lognormal, [mu0, libm::log(sd0)]);
     laws.push((
         Law::Lognormal {
             mu: p[0],
@@ -401,13 +560,11 @@ pub fn fit_stays(sample: &StaySample) -> StayFit {
         },
         2.0,
     ));
-    let gamma = |p: [f64; 2]| {
-        sample.log_likelihood(Law::Gamma {
-            shape: libm::exp(p[0]),
-            scale: libm::exp(p[1]),
-        })
+    let gamma = |p: [f64; 2]| Law::Gamma {
+        shape: libm::exp(p[0]),
+        scale: libm::exp(p[1]),
     };
-    let p = maximise(&gamma, [0.0, libm::log(1.0 / rate)], 0.5);
+    let p = likelihood.maximise(&gamma, [0.0, libm::log(1.0 / rate)]);
     laws.push((
         Law::Gamma {
             shape: libm::exp(p[0]),
@@ -418,7 +575,7 @@ pub fn fit_stays(sample: &StaySample) -> StayFit {
     let mut fits: Vec<DistFit> = laws
         .into_iter()
         .map(|(law, k)| {
-            let ll = sample.log_likelihood(law);
+            let ll = likelihood.log_likelihood(law);
             DistFit {
                 dist: law.to_dist(),
                 log_likelihood: ll,
@@ -553,5 +710,68 @@ mod tests {
         assert!((naive - mean).abs() / mean > 0.1, "naive {naive}");
         assert_eq!(chosen.name(), "gamma", "{:?}", fit.fits);
         assert!(fit.max_gap.unwrap() < 0.05, "{}", fit.words);
+    }
+
+    /// The likelihood from sums equals the plain sum over every stay.
+    #[test]
+    fn likelihood_from_sums_matches_the_plain_sum() {
+        let mut s = StaySample::default();
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for _ in 0..500 {
+            let entry = if rng.gen_bool(0.2) {
+                rng.gen_range(1..200)
+            } else {
+                0
+            };
+            let exit = entry + rng.gen_range(1..900);
+            s.add(entry, exit, rng.gen_bool(0.7));
+        }
+        let w = WEEKS_PER_HALF_DAY;
+        let likelihood = Likelihood::new(&s);
+        for law in [
+            Law::Exp { rate: 0.05 },
+            Law::Lognormal {
+                mu: 2.5,
+                sigma: 0.8,
+            },
+            Law::Gamma {
+                shape: 1.7,
+                scale: 9.0,
+            },
+        ] {
+            let mut plain = 0.0;
+            for (&t, &c) in &s.events {
+                plain += c as f64 * law.ln_density(t as f64 * w);
+            }
+            for (&t, &c) in &s.censored {
+                plain += c as f64 * law.ln_survival(t as f64 * w);
+            }
+            for (&a, &c) in &s.entries {
+                plain -= c as f64 * law.ln_survival(a as f64 * w);
+            }
+            let fast = likelihood.log_likelihood(law);
+            assert!(
+                (fast - plain).abs() < 1e-9 * plain.abs(),
+                "{law:?}: {fast} vs {plain}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_sample_built_at_once_equals_one_built_stay_by_stay() {
+        let stays: Vec<(i64, i64, bool)> = (0..300)
+            .map(|i| {
+                (
+                    if i % 5 == 0 { i % 13 } else { 0 },
+                    20 + (i * 37) % 101,
+                    i % 3 != 0,
+                )
+            })
+            .collect();
+        let mut one_by_one = StaySample::default();
+        for &(entry, exit, finished) in &stays {
+            one_by_one.add(entry, exit, finished);
+        }
+        assert_eq!(StaySample::from_stays(&stays), one_by_one);
     }
 }

@@ -133,7 +133,19 @@ pub(crate) enum GammaParts {
 /// The series or the continued fraction for (a, x), each loop at most
 /// `max_iter` steps.
 pub(crate) fn gamma_parts(a: f64, x: f64, max_iter: usize) -> GammaParts {
-    let log_front = a * libm::log(x) - x - libm::lgamma(a);
+    gamma_parts_given(a, libm::lgamma(a), x, libm::log(x), max_iter)
+}
+
+/// `gamma_parts` with ln Γ(a) and ln x already worked out (a likelihood
+/// evaluates many x for one a).
+pub(crate) fn gamma_parts_given(
+    a: f64,
+    ln_gamma_a: f64,
+    x: f64,
+    ln_x: f64,
+    max_iter: usize,
+) -> GammaParts {
+    let log_front = a * ln_x - x - ln_gamma_a;
     if x < a + 1.0 {
         let mut term = 1.0 / a;
         let mut sum = term;

@@ -180,3 +180,96 @@ pub fn bench_segment(rows: usize) -> f64 {
         let _ = crate::segment::segment(&data, &config);
     })
 }
+
+/// A demo event log drawn, written as CSV and imported (outside every
+/// timing), read with the guessed roles from 2016-01-01 as
+/// `cargo bench --bench flows` reads it; `None` if any step fails.
+fn flows_log(people: usize) -> Option<(import::Dataset, crate::flows::Roles)> {
+    use crate::flows::{self, DemoOptions};
+    let csv = flows::demo_to_csv(&flows::demo_log(&DemoOptions {
+        people,
+        years: 10,
+        seed: 42,
+    }));
+    let options = ReadOptions {
+        max_bytes: usize::MAX,
+        ..ReadOptions::default()
+    };
+    let imported = import::import("log.csv", csv.as_bytes(), &options).ok()?;
+    drop(csv);
+    let roles = flows::guess_roles(&imported.dataset);
+    Some((imported.dataset, roles))
+}
+
+fn flows_log_options() -> crate::flows::LogOptions {
+    crate::flows::LogOptions {
+        start_of_data: crate::flows::parse_day("2016-01-01"),
+        ..crate::flows::LogOptions::default()
+    }
+}
+
+/// Discovery of a demo event log of `people` households over 10 years
+/// (290,000 give about 1,000,000 stays, the scale of `cargo bench --bench
+/// flows`). Timed, from the imported table: reading the log (dates, tidy
+/// states, window, sort, quality report) and the full discovery the Flows
+/// screen runs (states, stays with their fits, moves, series, the move
+/// model on the guessed person columns, usage segments for k = 2..6).
+/// Returns `[total_ms, read_ms, discover_ms, stays, people, then one ms per
+/// step of flows::DISCOVER_STEPS]`.
+#[wasm_bindgen]
+pub fn bench_flows_discover(people: usize) -> Vec<f64> {
+    use crate::flows::{self, DiscoverOptions};
+    let Some((dataset, roles)) = flows_log(people) else {
+        return vec![f64::NAN];
+    };
+    let start = now();
+    let Ok((log, _quality)) = flows::read_log(&dataset, &roles, &flows_log_options()) else {
+        return vec![f64::NAN];
+    };
+    let read = now();
+    let mut steps: Vec<f64> = Vec::new();
+    let _ = flows::discover_with_progress(&log, &DiscoverOptions::default(), &mut |_| {
+        steps.push(now())
+    });
+    let end = now();
+    let mut out = vec![
+        end - start,
+        read - start,
+        end - read,
+        log.stays.len() as f64,
+        log.people.len() as f64,
+    ];
+    for (i, at) in steps.iter().enumerate() {
+        out.push(steps.get(i + 1).copied().unwrap_or(end) - at);
+    }
+    out
+}
+
+/// The back-test of the demo log (16,000 households, 10 years) from
+/// 2021-01-01 to its end with `replications` replications. The log is read
+/// and discovered outside the timing; timed is `flows::backtest` (building
+/// the scenario from the discovery, the replications, the monthly
+/// comparison). Returns `[ms, mean absolute percentage error]`.
+#[wasm_bindgen]
+pub fn bench_flows_backtest(replications: usize) -> Vec<f64> {
+    use crate::flows::{self, BacktestOptions, DiscoverOptions};
+    let Some((dataset, roles)) = flows_log(flows::DemoOptions::default().people) else {
+        return vec![f64::NAN];
+    };
+    let Ok((log, _)) = flows::read_log(&dataset, &roles, &flows_log_options()) else {
+        return vec![f64::NAN];
+    };
+    let discovery = flows::discover(&log, &DiscoverOptions::default());
+    let Some(from) = flows::parse_day("2021-01-01") else {
+        return vec![f64::NAN];
+    };
+    let options = BacktestOptions {
+        from,
+        replications,
+        seed: 1,
+        threshold: flows::DEFAULT_THRESHOLD,
+    };
+    let mut result = None;
+    let ms = timed(|| result = flows::backtest(&log, &discovery, &options, &mut |_, _| true).ok());
+    vec![ms, result.map_or(f64::NAN, |r| r.mean_abs_pct_error)]
+}

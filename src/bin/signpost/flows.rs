@@ -214,6 +214,8 @@ fn report(d: &Discovery) -> Value {
         out["segments"] = json!({
             "k": seg.k,
             "silhouette": seg.silhouette,
+            "sample_people": seg.sample_people,
+            "sample": seg.sample_words(),
             "groups": d.segment_flows.iter().map(|f| json!({
                 "name": f.name,
                 "people": f.people,
