@@ -340,7 +340,7 @@ fn ensure_rule(rules: &mut Vec<Rule>, points: usize) {
 /// polynomial from the usual starting guesses (Numerical Recipes' `gauleg`);
 /// written here because it is twenty lines and no maintained crate offers
 /// just this without a numerics framework.
-fn gauss_legendre(n: usize) -> (Vec<f64>, Vec<f64>) {
+pub(super) fn gauss_legendre(n: usize) -> (Vec<f64>, Vec<f64>) {
     let mut nodes = vec![0.0; n];
     let mut weights = vec![0.0; n];
     for i in 0..n {
