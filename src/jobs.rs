@@ -8,6 +8,7 @@ use crate::import::{self, Dataset, Imported, ReadOptions};
 use crate::instant_demo::{self, InstantDemo};
 use crate::model::batch::{self, BatchResult};
 use crate::model::train::{self, TrainConfig, TrainedModel};
+use crate::ranker::{self, Directory, Problem as RankerProblem};
 use crate::segment::{self, SegmentConfig, Segmentation};
 use crate::sim::{self, RunConfig, Scenario, SimReport};
 
@@ -48,6 +49,11 @@ pub enum JobRequest {
     /// Build the instant demo (`#demo`): data, model, decisions, groups and
     /// a simulation.
     Demo { seed: u64 },
+    /// Read a service directory: one file in the simple layout (CSV or a
+    /// workbook) or several Open Referral HSDS tables. In the worker
+    /// because the workbook readers (calamine, zip, XML) are a third of a
+    /// megabyte the page would otherwise fetch before its first screen.
+    Directory { files: Vec<(String, Vec<u8>)> },
 }
 
 impl JobRequest {
@@ -69,6 +75,35 @@ impl JobRequest {
             *bytes = file;
         }
     }
+
+    /// Every file's bytes taken out of the request, in order (those of
+    /// [`JobRequest::take_bytes`], or a directory's tables), to cross as
+    /// typed arrays.
+    pub fn take_files(&mut self) -> Vec<Vec<u8>> {
+        match self {
+            JobRequest::Directory { files } => files
+                .iter_mut()
+                .map(|(_, bytes)| std::mem::take(bytes))
+                .collect(),
+            _ => self.take_bytes().into_iter().collect(),
+        }
+    }
+
+    /// Puts the files [`JobRequest::take_files`] took back.
+    pub fn put_files(&mut self, taken: Vec<Vec<u8>>) {
+        match self {
+            JobRequest::Directory { files } => {
+                for ((_, slot), bytes) in files.iter_mut().zip(taken) {
+                    *slot = bytes;
+                }
+            }
+            _ => {
+                if let Some(bytes) = taken.into_iter().next() {
+                    self.put_bytes(bytes);
+                }
+            }
+        }
+    }
 }
 
 /// A finished job's result.
@@ -80,6 +115,11 @@ pub enum JobResult {
     Simulated(Box<SimReport>),
     Segmented(Box<Segmentation>),
     Demo(Box<InstantDemo>),
+    /// A directory read, with the rows' problems (the rest was imported).
+    Directory {
+        directory: Box<Directory>,
+        problems: Vec<RankerProblem>,
+    },
 }
 
 /// What the worker sends back while and after it works.
@@ -215,6 +255,24 @@ pub fn run(request: JobRequest, progress: &mut dyn FnMut(JobUpdate)) -> JobUpdat
             match instant_demo::build(seed, &mut report) {
                 Ok(demo) => JobUpdate::Done(Box::new(JobResult::Demo(Box::new(demo)))),
                 Err(err) => JobUpdate::Failed(format!("The demo could not be built: {err}")),
+            }
+        }
+        JobRequest::Directory { files } => {
+            progress(JobUpdate::Progress {
+                stage: "Reading the directory".into(),
+                done: 0,
+                total: 1,
+            });
+            let read = match files.as_slice() {
+                [(name, bytes)] => ranker::import_directory(name, bytes),
+                tables => ranker::import_hsds(tables),
+            };
+            match read {
+                Ok((directory, problems)) => JobUpdate::Done(Box::new(JobResult::Directory {
+                    directory: Box::new(directory),
+                    problems,
+                })),
+                Err(err) => JobUpdate::Failed(format!("The directory was not imported: {err}")),
             }
         }
     }

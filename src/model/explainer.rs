@@ -30,15 +30,16 @@ const COLD: u8 = 2;
 /// One tree, flattened depth-first.
 #[derive(Debug, Clone)]
 struct FlatTree {
-    /// Quadrature points for this tree.
-    points: usize,
+    /// Quadrature points for this tree, padded to a size the walk is
+    /// compiled for ([`stride`]; the padding has zero factors and weights).
+    stride: usize,
     /// Per node: the feature split on, or [`LEAF`].
     feature: Vec<u32>,
     threshold: Vec<f64>,
     /// Per split: its right child (the left one is the next node). Per
     /// leaf: the leaf's index into `values`.
     right_or_leaf: Vec<u32>,
-    /// Per node but the root, for the edge into it, `4 x points` numbers:
+    /// Per node but the root, for the edge into it, `4 x stride` numbers:
     /// the factor of `G` and the edge's weight if the row goes this way,
     /// then both if it does not (when the path's earlier splits on the same
     /// feature are all hot, or there are none).
@@ -61,7 +62,7 @@ pub struct Explainer {
     trees: Vec<FlatTree>,
     /// Deepest tree, in levels (sizes the scratch).
     levels: usize,
-    max_points: usize,
+    max_stride: usize,
 }
 
 /// Buffers one row's walk uses, kept from row to row.
@@ -85,7 +86,7 @@ impl Explainer {
         let mut trees = Vec::with_capacity(forest.trees().len());
         let mut rules: Vec<Option<Rule>> = Vec::new();
         let mut levels = 1;
-        let mut max_points = 0;
+        let mut max_stride = 0;
         for tree in forest.trees() {
             if tree.nodes.is_empty() {
                 continue;
@@ -107,7 +108,7 @@ impl Explainer {
             builder.shape(0, 0)?;
             let points = builder.most_distinct.div_ceil(2);
             levels = levels.max(builder.deepest + 1);
-            max_points = max_points.max(points);
+            max_stride = max_stride.max(stride(points));
             while rules.len() <= points {
                 rules.push(None);
             }
@@ -124,7 +125,7 @@ impl Explainer {
                 .collect(),
             trees,
             levels,
-            max_points,
+            max_stride,
         })
     }
 
@@ -142,22 +143,24 @@ impl Explainer {
         scratch.state.resize(self.n_features, OFF_PATH);
         scratch.phi.clear();
         scratch.phi.resize(self.n_features, 0.0);
-        let size = self.levels * self.max_points;
+        let size = self.levels * self.max_stride;
         scratch.g.resize(size, 1.0);
         scratch.s.resize(size, 0.0);
         for tree in &self.trees {
-            if tree.points == 0 {
-                continue;
+            match tree.stride {
+                1 => walk::<1>(tree, row, class, self.n_classes, scratch),
+                2 => walk::<2>(tree, row, class, self.n_classes, scratch),
+                3 => walk::<3>(tree, row, class, self.n_classes, scratch),
+                4 => walk::<4>(tree, row, class, self.n_classes, scratch),
+                5 => walk::<5>(tree, row, class, self.n_classes, scratch),
+                6 => walk::<6>(tree, row, class, self.n_classes, scratch),
+                7 => walk::<7>(tree, row, class, self.n_classes, scratch),
+                8 => walk::<8>(tree, row, class, self.n_classes, scratch),
+                16 => walk::<16>(tree, row, class, self.n_classes, scratch),
+                32 => walk::<32>(tree, row, class, self.n_classes, scratch),
+                // A tree with one leaf: only the base, already counted.
+                _ => {}
             }
-            scratch.g[..tree.points].fill(1.0);
-            let mut walk = Walk {
-                tree,
-                row,
-                class,
-                n_classes: self.n_classes,
-                scratch,
-            };
-            walk.visit(0, 0);
         }
         let n_trees = self.n_trees.max(1) as f64;
         ClassShap {
@@ -178,6 +181,16 @@ impl Rule {
     fn new(points: usize) -> Rule {
         let (nodes, weights) = gauss_legendre(points);
         Rule { nodes, weights }
+    }
+}
+
+/// The walk's compiled sizes: `points` rounded up to one of them (a tree
+/// is at most [`MAX_DEPTH`] = 64 levels deep: 32 points). 0 for no points.
+fn stride(points: usize) -> usize {
+    match points {
+        0..=8 => points,
+        9..=16 => 16,
+        _ => 32,
     }
 }
 
@@ -254,17 +267,18 @@ impl Builder<'_> {
 
     fn finish(mut self, rule: &Rule) -> FlatTree {
         let points = rule.nodes.len();
+        let stride = stride(points);
         let n = self.order.len();
         let mut position = vec![0u32; self.nodes.len()];
         for (flat, &original) in self.order.iter().enumerate() {
             position[original] = flat as u32;
         }
         let mut tree = FlatTree {
-            points,
+            stride,
             feature: Vec::with_capacity(n),
             threshold: Vec::with_capacity(n),
             right_or_leaf: Vec::with_capacity(n),
-            edge: vec![0.0; n * 4 * points],
+            edge: vec![0.0; n * 4 * stride],
             scale: vec![1.0; n],
             values: Vec::new(),
         };
@@ -311,6 +325,7 @@ impl Builder<'_> {
         };
         let (feature, cover) = (*feature, *cover);
         let points = rule.nodes.len();
+        let stride = tree.stride;
         let old = self.path[feature];
         for child in [*left, *right] {
             let child_cover = self.nodes[child].cover();
@@ -322,10 +337,10 @@ impl Builder<'_> {
             let zero = old.map_or(ratio, |z| z * ratio);
             let flat = position[child] as usize;
             // The same formulas as `shap::Walk::visit`, for both ways.
-            let edge = &mut tree.edge[flat * 4 * points..(flat + 1) * 4 * points];
-            let (hot, cold) = edge.split_at_mut(2 * points);
-            let (hot_g, hot_w) = hot.split_at_mut(points);
-            let (cold_g, cold_w) = cold.split_at_mut(points);
+            let edge = &mut tree.edge[flat * 4 * stride..(flat + 1) * 4 * stride];
+            let (hot, cold) = edge.split_at_mut(2 * stride);
+            let (hot_g, hot_w) = hot.split_at_mut(stride);
+            let (cold_g, cold_w) = cold.split_at_mut(stride);
             for q in 0..points {
                 let (u, wq) = (rule.nodes[q], rule.weights[q]);
                 let f = u + (1.0 - u) * zero;
@@ -358,37 +373,69 @@ impl Builder<'_> {
     }
 }
 
-/// One row's walk down one flattened tree.
-struct Walk<'a> {
+/// One row's walk down one flattened tree whose stride is `P`.
+fn walk<const P: usize>(
+    tree: &FlatTree,
+    row: &[f64],
+    class: usize,
+    n_classes: usize,
+    scratch: &mut ExplainScratch,
+) {
+    let (g, _) = scratch.g.as_chunks_mut::<P>();
+    let (s, _) = scratch.s.as_chunks_mut::<P>();
+    let (edges, _) = tree.edge.as_chunks::<P>();
+    if g.is_empty() {
+        return;
+    }
+    g[0] = [1.0; P];
+    let mut walk = Walk {
+        tree,
+        edges,
+        row,
+        class,
+        n_classes,
+        g,
+        s,
+        state: &mut scratch.state,
+        phi: &mut scratch.phi,
+    };
+    walk.visit(0, 0);
+}
+
+/// One row's walk, with every per-point vector a `[f64; P]`.
+struct Walk<'a, const P: usize> {
     tree: &'a FlatTree,
+    /// Per node, four vectors: factor and weight hot, then cold.
+    edges: &'a [[f64; P]],
     row: &'a [f64],
     class: usize,
     n_classes: usize,
-    scratch: &'a mut ExplainScratch,
+    /// Per level, the path polynomial `G` at each point.
+    g: &'a mut [[f64; P]],
+    /// Per level, the subtree's sum of leaf value times `G`.
+    s: &'a mut [[f64; P]],
+    state: &'a mut [u8],
+    phi: &'a mut [f64],
 }
 
-impl Walk<'_> {
+impl<const P: usize> Walk<'_, P> {
     /// Leaves `S` of the subtree at `node` (flat index) in `s[level]`, given
-    /// its path polynomial in `g[level]`.
+    /// its path polynomial in `g[level]`. The shape was checked when the
+    /// tree was flattened: every index here is in range.
     fn visit(&mut self, node: usize, level: usize) {
         let tree = self.tree;
-        let points = tree.points;
-        let here = level * points;
+        let g_here = self.g[level];
         let feature = tree.feature[node];
         if feature == LEAF {
             let leaf = tree.right_or_leaf[node] as usize;
             let share = tree.values[leaf * self.n_classes + self.class];
-            let (g, s) = (&self.scratch.g, &mut self.scratch.s);
-            for q in 0..points {
-                s[here + q] = g[here + q] * share;
-            }
+            self.s[level] = g_here.map(|g| g * share);
             return;
         }
         let feature = feature as usize;
         let value = self.row.get(feature).copied().unwrap_or(f64::NAN);
         let goes_left = value <= tree.threshold[node];
-        let old = self.scratch.state[feature];
-        let below = here + points;
+        let old = self.state[feature];
         for (first, (child, hot)) in [
             (node + 1, goes_left),
             (tree.right_or_leaf[node] as usize, !goes_left),
@@ -396,53 +443,43 @@ impl Walk<'_> {
         .into_iter()
         .enumerate()
         {
-            let edge = &tree.edge[child * 4 * points..(child + 1) * 4 * points];
-            let factor = if old == COLD {
-                None
-            } else if hot {
-                Some(&edge[..points])
-            } else {
-                Some(&edge[2 * points..3 * points])
+            // Factor and weight of the way the row goes (none when an
+            // earlier split on the feature is already cold).
+            let way = match (old, hot) {
+                (COLD, _) => None,
+                (_, true) => Some(4 * child),
+                (_, false) => Some(4 * child + 2),
             };
-            {
-                let g = &mut self.scratch.g;
-                match factor {
-                    Some(factor) => {
-                        for q in 0..points {
-                            g[below + q] = g[here + q] * factor[q];
-                        }
+            let mut g_child = [0.0; P];
+            match way {
+                Some(at) => {
+                    let factor = &self.edges[at];
+                    for ((g, here), f) in g_child.iter_mut().zip(&g_here).zip(factor) {
+                        *g = here * f;
                     }
-                    None => {
-                        let scale = tree.scale[child];
-                        for q in 0..points {
-                            g[below + q] = g[here + q] * scale;
-                        }
+                }
+                None => {
+                    let scale = tree.scale[child];
+                    for (g, here) in g_child.iter_mut().zip(&g_here) {
+                        *g = here * scale;
                     }
                 }
             }
-            self.scratch.state[feature] = if old == COLD || !hot { COLD } else { HOT };
+            self.g[level + 1] = g_child;
+            self.state[feature] = if old == COLD || !hot { COLD } else { HOT };
             self.visit(child, level + 1);
-            self.scratch.state[feature] = old;
-            let s = &mut self.scratch.s;
-            if factor.is_some() {
-                let weight = if hot {
-                    &edge[points..2 * points]
-                } else {
-                    &edge[3 * points..]
-                };
-                let mut sum = 0.0;
-                for q in 0..points {
-                    sum += weight[q] * s[below + q];
-                }
-                self.scratch.phi[feature] += sum;
+            self.state[feature] = old;
+            let s_child = self.s[level + 1];
+            if let Some(at) = way {
+                let weight = &self.edges[at + 1];
+                let sum: f64 = weight.iter().zip(&s_child).map(|(w, s)| w * s).sum();
+                self.phi[feature] += sum;
             }
             if first == 0 {
-                for q in 0..points {
-                    s[here + q] = s[below + q];
-                }
+                self.s[level] = s_child;
             } else {
-                for q in 0..points {
-                    s[here + q] += s[below + q];
+                for (here, child) in self.s[level].iter_mut().zip(&s_child) {
+                    *here += child;
                 }
             }
         }
@@ -527,6 +564,21 @@ mod tests {
                 }
             }
         }
+        // A path through 20 distinct features: 10 points, padded to the
+        // walk compiled for 16.
+        let deep = caterpillar(20);
+        let deep_explainer = Explainer::new(&deep).unwrap();
+        assert_eq!(deep_explainer.max_stride, 16);
+        for seed in 0..8u64 {
+            let row: Vec<f64> = (0..20)
+                .map(|k| ((seed * 7 + k * 3) % 5) as f64 / 4.0)
+                .collect();
+            let walk = tree_shap_class(&deep, &row, 1);
+            let fast = deep_explainer.class_shap(&row, 1, &mut scratch);
+            for (a, b) in walk.values.iter().zip(&fast.values) {
+                assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+            }
+        }
         // Short rows (missing features go right) and a class outside.
         let short = [1.0];
         let walk = tree_shap_class(&forest, &short, 1);
@@ -536,6 +588,28 @@ mod tests {
         }
         let outside = explainer.class_shap(&short, 3, &mut scratch);
         assert!(outside.values.iter().all(|v| *v == 0.0) && outside.values.len() == 7);
+    }
+
+    /// One tree splitting on feature k at depth k, with a leaf to the left
+    /// of every split: a path through every feature.
+    fn caterpillar(n_features: usize) -> Forest {
+        let mut nodes = Vec::new();
+        let mut cover = 200.0;
+        for k in 0..n_features {
+            let left_cover = 3.0 + k as f64;
+            let share = (k % 4) as f64 / 4.0;
+            nodes.push(serde_json::json!({"Split": {"feature": k, "threshold": 0.5,
+                "left": 2 * k + 1, "right": 2 * k + 2, "cover": cover}}));
+            nodes.push(
+                serde_json::json!({"Leaf": {"distribution": [share, 1.0 - share],
+                "cover": left_cover}}),
+            );
+            cover -= left_cover;
+        }
+        nodes.push(serde_json::json!({"Leaf": {"distribution": [0.3, 0.7], "cover": cover}}));
+        let forest = serde_json::json!({"n_features": n_features, "n_classes": 2,
+            "trees": [{"nodes": nodes}], "importances": vec![0.0; n_features]});
+        serde_json::from_value(forest).unwrap()
     }
 
     #[test]
