@@ -257,9 +257,11 @@ fn reasons_hint(rows: usize, workers: usize) -> String {
     )
 }
 
-/// "about 5 seconds" for the reasons of `rows` rows, at the 0.5 ms a row
-/// of the demo model in Chromium with the batch's `Explainer`
-/// (BENCHMARKS.md, issue 15 §5); bigger forests
+/// "about 5 seconds" for the reasons of `rows` rows, at about 0.5 ms a row
+/// for the demo model in Chromium with the batch's `Explainer`: the 3 ms a
+/// row measured quiet before it, over its 6.3x speed-up measured natively
+/// (1.5 ms a row was measured in Chromium under a load of 8 on 2 cores;
+/// BENCHMARKS.md, issue 15 §5); bigger forests
 /// take longer, so it is only ever "about".
 fn rough_duration(rows: usize) -> String {
     let seconds = rows as f64 * 0.0005;
