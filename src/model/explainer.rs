@@ -489,36 +489,9 @@ impl<const P: usize> Walk<'_, P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::forest::{ClassWeight, ForestParams, MaxFeatures, Tree};
-    use crate::model::matrix::Matrix;
+    use crate::model::forest::Tree;
+    use crate::model::shap::tests::random_forest_of_depth as random_forest;
     use crate::model::shap::{brute_force_shap, tree_shap_class};
-    use rand::{Rng, SeedableRng};
-    use rand_chacha::ChaCha8Rng;
-
-    fn random_forest(n_features: usize, max_depth: usize, seed: u64) -> (Forest, Matrix) {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let rows: Vec<Vec<f64>> = (0..150)
-            .map(|_| {
-                (0..n_features)
-                    .map(|_| f64::from(rng.gen_range(0..4u32)))
-                    .collect()
-            })
-            .collect();
-        let y: Vec<usize> = rows
-            .iter()
-            .map(|r| ((r[0] + r[n_features - 1] + f64::from(rng.gen_range(0..2u32))) as usize) % 3)
-            .collect();
-        let x = Matrix::from_rows(&rows).unwrap();
-        let params = ForestParams {
-            n_trees: 6,
-            max_depth,
-            class_weight: ClassWeight::Balanced,
-            max_features: MaxFeatures::Count(2),
-            seed,
-            ..ForestParams::default()
-        };
-        (Forest::fit(&x, &y, 3, None, &params).unwrap(), x)
-    }
 
     #[test]
     fn the_explainer_matches_brute_force_shapley_values() {

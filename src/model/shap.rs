@@ -543,7 +543,7 @@ impl Walk<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::forest::{ClassWeight, ForestParams, MaxFeatures};
     use crate::model::matrix::Matrix;
@@ -554,7 +554,13 @@ mod tests {
         random_forest_of_depth(n_features, 6, seed)
     }
 
-    fn random_forest_of_depth(n_features: usize, max_depth: usize, seed: u64) -> (Forest, Matrix) {
+    /// A small seeded forest over features with 4 levels each (also used
+    /// by `explainer`'s tests).
+    pub(in crate::model) fn random_forest_of_depth(
+        n_features: usize,
+        max_depth: usize,
+        seed: u64,
+    ) -> (Forest, Matrix) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let rows: Vec<Vec<f64>> = (0..120)
             .map(|_| {
