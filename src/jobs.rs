@@ -10,6 +10,7 @@ use crate::import::{self, Dataset, Imported, ReadOptions};
 use crate::instant_demo::{self, InstantDemo};
 use crate::model::batch::{self, BatchResult};
 use crate::model::train::{self, TrainConfig, TrainedModel};
+use crate::ranker::{self, Directory, Problem as RankerProblem};
 use crate::segment::{self, SegmentConfig, Segmentation};
 use crate::sim::{self, RunConfig, Scenario, SimReport};
 
@@ -52,6 +53,11 @@ pub enum JobRequest {
     Demo { seed: u64 },
     /// A job of the Flows screen (event logs of stays, issue 11).
     Flows(Box<flows::FlowsRequest>),
+    /// Read a service directory: one file in the simple layout (CSV or a
+    /// workbook) or several Open Referral HSDS tables. In the worker
+    /// because the workbook readers (calamine, zip, XML) are a third of a
+    /// megabyte the page would otherwise fetch before its first screen.
+    Directory { files: Vec<(String, Vec<u8>)> },
 }
 
 impl JobRequest {
@@ -81,6 +87,35 @@ impl JobRequest {
             }
         }
     }
+
+    /// Every file's bytes taken out of the request, in order (those of
+    /// [`JobRequest::take_bytes`], or a directory's tables), to cross as
+    /// typed arrays.
+    pub fn take_files(&mut self) -> Vec<Vec<u8>> {
+        match self {
+            JobRequest::Directory { files } => files
+                .iter_mut()
+                .map(|(_, bytes)| std::mem::take(bytes))
+                .collect(),
+            _ => self.take_bytes().into_iter().collect(),
+        }
+    }
+
+    /// Puts the files [`JobRequest::take_files`] took back.
+    pub fn put_files(&mut self, taken: Vec<Vec<u8>>) {
+        match self {
+            JobRequest::Directory { files } => {
+                for ((_, slot), bytes) in files.iter_mut().zip(taken) {
+                    *slot = bytes;
+                }
+            }
+            _ => {
+                if let Some(bytes) = taken.into_iter().next() {
+                    self.put_bytes(bytes);
+                }
+            }
+        }
+    }
 }
 
 /// A finished job's result.
@@ -93,6 +128,11 @@ pub enum JobResult {
     Segmented(Box<Segmentation>),
     Demo(Box<InstantDemo>),
     Flows(Box<flows::FlowsResult>),
+    /// A directory read, with the rows' problems (the rest was imported).
+    Directory {
+        directory: Box<Directory>,
+        problems: Vec<RankerProblem>,
+    },
 }
 
 /// What the worker sends back while and after it works.
@@ -242,6 +282,24 @@ pub fn run(request: JobRequest, progress: &mut dyn FnMut(JobUpdate)) -> JobUpdat
             match flows::run(*request, &mut report) {
                 Ok(result) => JobUpdate::Done(Box::new(JobResult::Flows(Box::new(result)))),
                 Err(message) => JobUpdate::Failed(message),
+            }
+        }
+        JobRequest::Directory { files } => {
+            progress(JobUpdate::Progress {
+                stage: "Reading the directory".into(),
+                done: 0,
+                total: 1,
+            });
+            let read = match files.as_slice() {
+                [(name, bytes)] => ranker::import_directory(name, bytes),
+                tables => ranker::import_hsds(tables),
+            };
+            match read {
+                Ok((directory, problems)) => JobUpdate::Done(Box::new(JobResult::Directory {
+                    directory: Box::new(directory),
+                    problems,
+                })),
+                Err(err) => JobUpdate::Failed(format!("The directory was not imported: {err}")),
             }
         }
     }

@@ -5,6 +5,7 @@ pub mod batch;
 pub mod calibrate;
 pub mod encode;
 pub mod explain;
+pub mod explainer;
 pub mod forest;
 pub mod logistic;
 pub mod matrix;

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::explain::Measure;
+use super::explainer::{ExplainScratch, Explainer};
 use super::suggest::measure_name;
 use super::train::{Mode, TrainedModel};
 use crate::import::{Dataset, Role};
@@ -172,6 +173,13 @@ pub fn score_part(
     let mut rows = Vec::with_capacity(total);
     let mut problems = Vec::new();
     let step = (total / 100).max(1);
+    // The forest's row-independent TreeSHAP work, done once for the batch.
+    let explainer = if with_reasons {
+        Explainer::new(&model.forest)
+    } else {
+        None
+    };
+    let mut scratch = ExplainScratch::default();
     for (done, row_idx) in range.enumerate() {
         if done % step == 0 {
             progress(done, total);
@@ -189,9 +197,10 @@ pub fn score_part(
             }
         };
         let reasons = if with_reasons {
+            let explainer = explainer.as_ref().map(|e| (e, &mut scratch));
             model
-                .explain(&inputs, &suggestion.top)
-                .map(|e| e.reasons.into_iter().take(3).map(|r| r.words).collect())
+                .explain_top(&inputs, &suggestion.top, explainer, 3)
+                .map(|e| e.reasons.into_iter().map(|r| r.words).collect())
                 .unwrap_or_default()
         } else {
             Vec::new()

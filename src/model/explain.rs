@@ -20,6 +20,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::encode::Encoding;
+use super::explainer::{ExplainScratch, Explainer};
 use super::shap::{logit_shap, tree_shap_class, LOGIT_SHAP_MAX_PLAYERS};
 use super::train::{Mode, ModelError, TrainedModel};
 use crate::import::is_protected_name;
@@ -93,6 +94,20 @@ impl TrainedModel {
         inputs: &[(String, Option<String>)],
         pathway: &str,
     ) -> Result<Explanation, ModelError> {
+        self.explain_top(inputs, pathway, None, usize::MAX)
+    }
+
+    /// [`TrainedModel::explain`] keeping only the `top` largest reasons
+    /// (the probability still sums them all), by `explainer` when given:
+    /// what a batch does, with one [`Explainer`] (and its scratch) built
+    /// from `self.forest` and shared by every row.
+    pub fn explain_top(
+        &self,
+        inputs: &[(String, Option<String>)],
+        pathway: &str,
+        explainer: Option<(&Explainer, &mut ExplainScratch)>,
+        top: usize,
+    ) -> Result<Explanation, ModelError> {
         let class = self
             .pathways
             .iter()
@@ -125,7 +140,10 @@ impl TrainedModel {
         let (measure, base, per_feature) = match success {
             Some((base, values)) => (Measure::Success, base, values),
             None => {
-                let shap = tree_shap_class(&self.forest, &row, class);
+                let shap = match explainer {
+                    Some((explainer, scratch)) => explainer.class_shap(&row, class, scratch),
+                    None => tree_shap_class(&self.forest, &row, class),
+                };
                 (Measure::Allocation, shap.base, by_feature(&shap.values))
             }
         };
@@ -138,15 +156,27 @@ impl TrainedModel {
                 format!("{points:+.0} points on the chance of success with {pathway}")
             }
         };
-        let mut reasons: Vec<Reason> = self
-            .encoder
-            .features
+        // Largest first (ties by name); words only for the reasons kept.
+        let features = &self.encoder.features;
+        let mut order: Vec<(usize, f64)> = per_feature
             .iter()
-            .zip(per_feature)
-            .map(|(feature, contribution)| {
+            .take(features.len())
+            .map(|contribution| contribution * 100.0)
+            .enumerate()
+            .collect();
+        order.sort_by(|(a, pa), (b, pb)| {
+            pb.abs()
+                .total_cmp(&pa.abs())
+                .then(features[*a].name.cmp(&features[*b].name))
+        });
+        let probability = base + order.iter().map(|(_, points)| points / 100.0).sum::<f64>();
+        let reasons: Vec<Reason> = order
+            .into_iter()
+            .take(top)
+            .map(|(feature_idx, points)| {
+                let feature = &features[feature_idx];
                 let value = value_of(inputs, &feature.name);
-                let points = contribution * 100.0;
-                let shown = value.clone().unwrap_or_else(|| "missing".into());
+                let shown = value.as_deref().unwrap_or("missing");
                 Reason {
                     words: format!(
                         "{} = {shown}: {}",
@@ -159,13 +189,6 @@ impl TrainedModel {
                 }
             })
             .collect();
-        reasons.sort_by(|a, b| {
-            b.points
-                .abs()
-                .total_cmp(&a.points.abs())
-                .then(a.feature.cmp(&b.feature))
-        });
-        let probability = base + reasons.iter().map(|r| r.points / 100.0).sum::<f64>();
         Ok(Explanation {
             pathway: pathway.to_string(),
             measure,

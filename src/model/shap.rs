@@ -340,7 +340,7 @@ fn ensure_rule(rules: &mut Vec<Rule>, points: usize) {
 /// polynomial from the usual starting guesses (Numerical Recipes' `gauleg`);
 /// written here because it is twenty lines and no maintained crate offers
 /// just this without a numerics framework.
-fn gauss_legendre(n: usize) -> (Vec<f64>, Vec<f64>) {
+pub(super) fn gauss_legendre(n: usize) -> (Vec<f64>, Vec<f64>) {
     let mut nodes = vec![0.0; n];
     let mut weights = vec![0.0; n];
     for i in 0..n {
@@ -543,7 +543,7 @@ impl Walk<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::forest::{ClassWeight, ForestParams, MaxFeatures};
     use crate::model::matrix::Matrix;
@@ -554,7 +554,13 @@ mod tests {
         random_forest_of_depth(n_features, 6, seed)
     }
 
-    fn random_forest_of_depth(n_features: usize, max_depth: usize, seed: u64) -> (Forest, Matrix) {
+    /// A small seeded forest over features with 4 levels each (also used
+    /// by `explainer`'s tests).
+    pub(in crate::model) fn random_forest_of_depth(
+        n_features: usize,
+        max_depth: usize,
+        seed: u64,
+    ) -> (Forest, Matrix) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let rows: Vec<Vec<f64>> = (0..120)
             .map(|_| {

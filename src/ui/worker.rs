@@ -4,8 +4,8 @@
 //! Written on `web_sys::Worker` rather than gloo-worker because cancelling a
 //! busy job needs `Worker::terminate()`, which gloo's bridge does not expose:
 //! a worker in the middle of a forest fit never reads a "cancel" message.
-//! A request crosses as `[json, bytes?]`: the JSON text of `jobs::JobRequest`
-//! without its file, and the file as a `Uint8Array` whose buffer is
+//! A request crosses as `[json, bytes...]`: the JSON text of `jobs::JobRequest`
+//! without its files, and each file as a `Uint8Array` whose buffer is
 //! transferred, not copied (as JSON it was a list of numbers three to four
 //! times the file's size, built and parsed on both sides). Updates come
 //! back as JSON text of `jobs::JobUpdate`.
@@ -57,20 +57,17 @@ pub fn register() {
     let _ = scope.post_message(&JsValue::from_str(READY));
 }
 
-/// `[json, bytes?]` from the page back into a request.
+/// `[json, bytes...]` from the page back into a request.
 fn read_request(data: &JsValue) -> Option<Result<JobRequest, serde_json::Error>> {
     let message = data.dyn_ref::<js_sys::Array>()?;
     let text = message.get(0).as_string()?;
-    let bytes = message
-        .get(1)
-        .dyn_into::<js_sys::Uint8Array>()
-        .ok()
-        .map(|array| array.to_vec());
+    let files: Vec<Vec<u8>> = (1..message.length())
+        .filter_map(|k| message.get(k).dyn_into::<js_sys::Uint8Array>().ok())
+        .map(|array| array.to_vec())
+        .collect();
     Some(
         serde_json::from_str::<JobRequest>(&text).map(|mut request| {
-            if let Some(bytes) = bytes {
-                request.put_bytes(bytes);
-            }
+            request.put_files(files);
             request
         }),
     )
@@ -135,13 +132,13 @@ impl JobRunner {
         mut request: JobRequest,
         on_update: yew::Callback<JobUpdate>,
     ) -> Result<JobRunner, String> {
-        let bytes = request.take_bytes();
+        let files = request.take_files();
         let text = serde_json::to_string(&request).map_err(|err| err.to_string())?;
         drop(request);
         let message = js_sys::Array::new();
         message.push(&JsValue::from_str(&text));
         let transfer = js_sys::Array::new();
-        if let Some(bytes) = bytes {
+        for bytes in files {
             let array = js_sys::Uint8Array::from(bytes.as_slice());
             transfer.push(&array.buffer());
             message.push(&array);

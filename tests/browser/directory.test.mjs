@@ -3,9 +3,10 @@
 // Result a best bet for Housing and see it move to Best Bets; the edit
 // survives a reload; excluded services show the rule that left them out.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  assertAccessible, goTo, screenshot, sharedDemoPage,
+  TEST_DATA, assertAccessible, goTo, screenshot, sharedDemoPage,
 } from './helpers.mjs';
 
 const TIMEOUT = 120_000;
@@ -88,4 +89,21 @@ test('search, add and remove (with a confirm) a service', async () => {
   await page.click('button[aria-label="Remove Test Drop-in"]');
   await page.click('button:has-text("Yes, remove")');
   await page.waitForFunction((expected) => document.querySelectorAll('#services-table tbody tr').length === expected, n);
+});
+
+// Issue 15 §3: directory files are read in the worker (the page's
+// WebAssembly has no workbook reader): one file in the simple layout, then
+// several HSDS tables chosen together. Last, because it replaces the demo's
+// services.
+test('import a directory file and HSDS tables (read in the worker)', async () => {
+  const { page } = shared;
+  const examples = new URL('../../examples/', import.meta.url).pathname;
+  await page.setInputFiles('#import-directory', join(examples, 'directory.csv'));
+  await page.waitForSelector('text=/Imported \\d+ services from directory\\.csv/', { timeout: TIMEOUT });
+  const hsds = ['organizations', 'services', 'locations', 'service_at_location']
+    .map((t) => join(TEST_DATA, 'hsds-example', `${t}.csv`));
+  await page.setInputFiles('#import-directory', hsds);
+  await page.waitForSelector('text=/Imported \\d+ services from organizations\\.csv, services\\.csv/', { timeout: TIMEOUT });
+  const rows = await page.$$eval('#services-table tbody tr', (r) => r.length);
+  assert.ok(rows > 0, 'the HSDS services are listed');
 });

@@ -2,7 +2,7 @@
 //! instant demo's model (its fingerprint is what the browser test compares).
 
 use signpost::demo::{self, DemoOptions};
-use signpost::jobs::JobRequest;
+use signpost::jobs::{self, JobRequest, JobResult, JobUpdate};
 use signpost::model::batch::Part;
 use signpost::model::train::{train, TrainConfig};
 
@@ -59,6 +59,66 @@ fn a_batch_request_round_trips_without_its_bytes() {
         serde_json::from_str(&serde_json::to_string(&request).unwrap()).unwrap();
     back.put_bytes(bytes);
     assert_eq!(back, original);
+}
+
+#[test]
+fn a_directory_is_read_in_the_worker_from_one_file_or_hsds_tables() {
+    let read = |path: &str| std::fs::read(path).unwrap();
+    let run = |files: Vec<(String, Vec<u8>)>| {
+        // Through the message's two halves, as the page sends it: JSON
+        // without the bytes, and each file's bytes apart.
+        let original = JobRequest::Directory { files };
+        let mut request = original.clone();
+        let taken = request.take_files();
+        let text = serde_json::to_string(&request).unwrap();
+        assert!(text.len() < 400, "{text}");
+        let mut back: JobRequest = serde_json::from_str(&text).unwrap();
+        back.put_files(taken);
+        assert_eq!(back, original);
+        jobs::run(back, &mut |_| {})
+    };
+    let one = run(vec![(
+        "directory.csv".into(),
+        read("examples/directory.csv"),
+    )]);
+    let JobUpdate::Done(result) = one else {
+        panic!("{one:?}")
+    };
+    let JobResult::Directory { directory, .. } = *result else {
+        panic!("not a directory")
+    };
+    assert!(!directory.services.is_empty());
+
+    let hsds: Vec<(String, Vec<u8>)> = [
+        "organizations",
+        "services",
+        "locations",
+        "service_at_location",
+    ]
+    .iter()
+    .map(|t| {
+        (
+            format!("{t}.csv"),
+            read(&format!("tests/data/hsds-example/{t}.csv")),
+        )
+    })
+    .collect();
+    let JobUpdate::Done(result) = run(hsds) else {
+        panic!("HSDS tables were not read")
+    };
+    assert!(
+        matches!(*result, JobResult::Directory { ref directory, .. } if !directory.services.is_empty())
+    );
+
+    // A file that is neither: the message names the import.
+    let bad = run(vec![("junk.xlsx".into(), read("tests/data/junk.bin"))]);
+    let JobUpdate::Failed(message) = bad else {
+        panic!("{bad:?}")
+    };
+    assert!(
+        message.starts_with("The directory was not imported"),
+        "{message}"
+    );
 }
 
 /// The forest the Model screen trains from `#demo` (1,000 referrals, seed

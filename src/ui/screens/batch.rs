@@ -2,7 +2,7 @@
 //! (suggestion, its score named by the model's measure, set, flags), list the rows that could not be
 //! scored, and download the results as CSV. Scoring comes first and is quick;
 //! the top three reasons per row are a second step the user asks for, because
-//! exact reasons cost a few milliseconds a row (half a minute for 10,000).
+//! exact reasons cost about half a millisecond a row (seconds for 10,000).
 
 use std::rc::Rc;
 
@@ -252,16 +252,19 @@ fn reasons_hint(rows: usize, workers: usize) -> String {
         String::new()
     };
     format!(
-        "The top three reasons behind each suggestion are exact, and take a few milliseconds a row to work out: {} for this file{sharing}. You can keep reading the table while they are worked out.",
+        "The top three reasons behind each suggestion are exact, and take about half a millisecond a row to work out: {} for this file{sharing}. You can keep reading the table while they are worked out.",
         rough_duration(rows.div_ceil(workers.max(1)))
     )
 }
 
-/// "about 30 seconds" for the reasons of `rows` rows, at the 3 ms a row
-/// measured for the demo model in Chromium (BENCHMARKS.md); bigger forests
+/// "about 5 seconds" for the reasons of `rows` rows, at about 0.5 ms a row
+/// for the demo model in Chromium with the batch's `Explainer`: the 3 ms a
+/// row measured quiet before it, over its 6.3x speed-up measured natively
+/// (1.5 ms a row was measured in Chromium under a load of 8 on 2 cores;
+/// BENCHMARKS.md, issue 15 §5); bigger forests
 /// take longer, so it is only ever "about".
 fn rough_duration(rows: usize) -> String {
-    let seconds = rows as f64 * 0.003;
+    let seconds = rows as f64 * 0.0005;
     if seconds < 2.0 {
         "a second or two".to_string()
     } else if seconds < 90.0 {

@@ -8,13 +8,16 @@
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use crate::jobs::{JobRequest, JobResult};
 use crate::ranker::{
-    directory_to_csv, import_directory, import_gazetteer_csv, import_hsds, rank, Algorithm,
-    Channel, Date, Directory, PathwayTerm, PathwayTerms, Person, Problem, RankOptions,
-    RankedService, ResultSet, Rule, Service, ServiceKind,
+    directory_to_csv, import_gazetteer_csv, rank, Algorithm, Channel, Date, Directory, PathwayTerm,
+    PathwayTerms, Person, Problem, RankOptions, RankedService, ResultSet, Rule, Service,
+    ServiceKind,
 };
 use crate::ui::components::form;
+use crate::ui::components::progress::JobProgress;
 use crate::ui::files;
+use crate::ui::jobs::use_job;
 use crate::ui::state::{use_app, Action, Notice};
 
 // ---------------------------------------------------------------- helpers
@@ -836,14 +839,52 @@ fn ImportExport() -> Html {
     let app = use_app();
     let problems = use_state(Vec::<Problem>::new);
 
+    // The files are read in the worker (`JobRequest::Directory`): the
+    // workbook readers are not in the page's WebAssembly.
+    let names = use_mut_ref(Vec::<String>::new);
+    let on_result = {
+        let (app, problems, names) = (app.clone(), problems.clone(), names.clone());
+        Callback::from(move |result: Result<JobResult, String>| match result {
+            Ok(JobResult::Directory {
+                directory,
+                problems: found,
+            }) => {
+                let mut directory = *directory;
+                let n = directory.services.len();
+                let count = found.len();
+                app.dispatch(Action::Update(Box::new(move |ws| {
+                    // A file without a gazetteer keeps the current one.
+                    if directory.gazetteer.places.is_empty() {
+                        if let Some(old) = ws.directory.as_ref() {
+                            directory.gazetteer = old.gazetteer.clone();
+                        }
+                    }
+                    ws.directory = Some(directory);
+                })));
+                app.dispatch(Action::Notify(Notice::Info(format!(
+                    "Imported {n} services from {}{}.",
+                    names.borrow().join(", "),
+                    if count == 0 {
+                        String::new()
+                    } else {
+                        format!("; {count} problem(s) are listed below")
+                    }
+                ))));
+                problems.set(found);
+            }
+            Ok(_) => {}
+            Err(message) => app.dispatch(Action::Notify(Notice::Error(message))),
+        })
+    };
+    let job = use_job(on_result);
     let on_import = {
-        let (app, problems) = (app.clone(), problems.clone());
+        let (app, job) = (app.clone(), job.clone());
         Callback::from(move |e: Event| {
             let picked = files::from_input(&e);
             if picked.is_empty() {
                 return;
             }
-            let (app, problems) = (app.clone(), problems.clone());
+            let (app, job, names) = (app.clone(), job.clone(), names.clone());
             spawn_local(async move {
                 let mut tables = Vec::new();
                 for file in picked {
@@ -855,42 +896,11 @@ fn ImportExport() -> Html {
                         }
                     }
                 }
-                let names: Vec<String> = tables.iter().map(|(n, _)| n.clone()).collect();
-                let result = if let [(name, bytes)] = tables.as_slice() {
-                    import_directory(name, bytes)
-                } else {
-                    import_hsds(&tables)
-                };
-                match result {
-                    Err(err) => {
-                        app.dispatch(Action::Notify(Notice::Error(format!(
-                            "The directory was not imported: {err}"
-                        ))));
-                    }
-                    Ok((mut directory, found)) => {
-                        let n = directory.services.len();
-                        let count = found.len();
-                        app.dispatch(Action::Update(Box::new(move |ws| {
-                            // A file without a gazetteer keeps the current one.
-                            if directory.gazetteer.places.is_empty() {
-                                if let Some(old) = ws.directory.as_ref() {
-                                    directory.gazetteer = old.gazetteer.clone();
-                                }
-                            }
-                            ws.directory = Some(directory);
-                        })));
-                        app.dispatch(Action::Notify(Notice::Info(format!(
-                            "Imported {n} services from {}{}.",
-                            names.join(", "),
-                            if count == 0 {
-                                String::new()
-                            } else {
-                                format!("; {count} problem(s) are listed below")
-                            }
-                        ))));
-                        problems.set(found);
-                    }
-                }
+                *names.borrow_mut() = tables.iter().map(|(n, _)| n.clone()).collect();
+                job.start(
+                    JobRequest::Directory { files: tables },
+                    "Reading the directory",
+                );
             });
         })
     };
@@ -963,6 +973,7 @@ fn ImportExport() -> Html {
                     <button type="button" id="export-directory" onclick={export}>{ "Export directory (CSV)" }</button>
                 }
             </div>
+            <JobProgress job={job.clone()} />
             { for problem_list }
         </div>
     }
