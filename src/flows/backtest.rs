@@ -194,10 +194,11 @@ pub fn backtest(
         .max_by(|a, b| a.error.total_cmp(&b.error));
     let words = if trusted {
         format!(
-            "From {} the model follows the history: monthly occupancy is off by {:.1}% on average (weighted by occupancy), within the {:.0}% threshold",
+            "From {} the model follows the history: monthly occupancy is off by {:.1}% on average (weighted by occupancy), within the {:.0}% threshold{}",
             day_to_string(from),
             mape * 100.0,
-            options.threshold * 100.0
+            options.threshold * 100.0,
+            state_cautions(&states, options.threshold)
         )
     } else {
         format!(
@@ -219,4 +220,83 @@ pub fn backtest(
         trusted,
         words,
     })
+}
+
+/// The states a good overall figure hides: those missing by more than the
+/// threshold on their own, and those whose observed occupancy lies outside
+/// the simulated 95% range in more than half the months ("" when none).
+fn state_cautions(states: &[BacktestState], threshold: f64) -> String {
+    let over: Vec<String> = states
+        .iter()
+        .filter(|s| s.observed_mean > 0.0 && s.error > threshold)
+        .map(|s| format!("{} ({:.0}%)", s.name, s.error * 100.0))
+        .collect();
+    let outside: Vec<String> = states
+        .iter()
+        .filter(|s| s.observed_mean > 0.0 && s.error <= threshold)
+        .filter(|s| !s.observed.is_empty() && 2 * s.months_inside < s.observed.len())
+        .map(|s| {
+            format!(
+                "{} (observed inside the range in {} of {} months; simulated {:.0} against {:.0} observed)",
+                s.name,
+                s.months_inside,
+                s.observed.len(),
+                s.simulated_mean,
+                s.observed_mean
+            )
+        })
+        .collect();
+    let mut out = String::new();
+    if !over.is_empty() {
+        out.push_str(&format!(
+            "; but on its own each of these misses by more than the threshold: {}; read their what-ifs with care",
+            over.join(", ")
+        ));
+    }
+    if !outside.is_empty() {
+        out.push_str(&format!(
+            "; and the history mostly lies outside the simulated 95% range for {}",
+            outside.join(", ")
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(
+        name: &str,
+        observed: f64,
+        simulated: f64,
+        error: f64,
+        inside: usize,
+    ) -> BacktestState {
+        BacktestState {
+            name: name.to_string(),
+            observed_mean: observed,
+            simulated_mean: simulated,
+            error,
+            observed: vec![observed; 10],
+            simulated: vec![simulated; 10],
+            simulated_lo: vec![simulated; 10],
+            simulated_hi: vec![simulated; 10],
+            months_inside: inside,
+        }
+    }
+
+    #[test]
+    fn a_good_overall_figure_names_the_states_it_hides() {
+        let states = vec![
+            state("General needs housing", 14_646.0, 14_602.0, 0.003, 9),
+            state("Hospice", 4.0, 3.96, 0.39, 9),
+            state("Care home", 736.0, 667.0, 0.093, 2),
+        ];
+        let words = state_cautions(&states, 0.15);
+        assert!(words.contains("Hospice (39%)"), "{words}");
+        assert!(words.contains("Care home (observed inside the range in 2 of 10 months; simulated 667 against 736 observed)"), "{words}");
+        assert!(!words.contains("General needs housing"), "{words}");
+        assert_eq!(state_cautions(&states[..1], 0.15), "");
+    }
 }
