@@ -709,17 +709,16 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
     // referrals, the allocations' value came out 1.5 and 0.8 points above
     // the value computed from the true chances with calibrated picks, 0.9
     // and 0.1 with raw ones).
-    let mut held_out = vec![false; n];
-    for &i in &test_idx {
-        held_out[i] = true;
+    // The cross-validation fold of each training row; `None` for a
+    // held-out row (predicted by the final models).
+    let mut fold_idx = vec![None; n];
+    for (j, &i) in train_idx.iter().enumerate() {
+        fold_idx[i] = fold_of.get(j).copied();
     }
     let policy_alloc: Vec<usize> = (0..n)
-        .map(|i| {
-            if held_out[i] {
-                argmax(&calibrated[i])
-            } else {
-                argmax(&pred.forest[i])
-            }
+        .map(|i| match fold_idx[i] {
+            None => argmax(&calibrated[i]),
+            Some(_) => argmax(&pred.forest[i]),
         })
         .collect();
     let policy_fit: Vec<usize> = (0..n)
@@ -912,10 +911,6 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
     } else {
         vec![alloc_report]
     };
-    let mut fold_idx = vec![None; n];
-    for (j, &i) in train_idx.iter().enumerate() {
-        fold_idx[i] = fold_of.get(j).copied();
-    }
     let chosen_policy = if chosen_mode == Mode::Fit {
         &policy_fit
     } else {
