@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::explain::Measure;
+use crate::model::suggest::{measure_name, Suggestion};
+
 /// Why a professional chose another pathway than the one suggested.
 pub const OVERRIDE_REASONS: [&str; 6] = [
     "Information the model does not have",
@@ -27,8 +30,16 @@ pub struct DecisionRecord {
     /// The referral's inputs as (feature, value).
     pub inputs: Vec<(String, Option<String>)>,
     pub suggested: String,
-    /// Calibrated confidence of the suggestion.
-    pub confidence: f64,
+    /// The suggestion's score as the page stated it, about `measure`: the
+    /// calibrated confidence (successful allocations) or the chance of
+    /// success if referred (pathway fit); `None` where none was shown (a
+    /// pathway with little evidence). Logs saved before it had a measure
+    /// call it `confidence`.
+    #[serde(alias = "confidence")]
+    pub score: Option<f64>,
+    /// What `score` is about (older logs: confidence).
+    #[serde(default)]
+    pub measure: Measure,
     pub alternative: Option<String>,
     pub prediction_set: Vec<String>,
     /// The model card's date and fingerprint, to know which model suggested it.
@@ -43,6 +54,24 @@ pub struct DecisionRecord {
 }
 
 impl DecisionRecord {
+    /// The score a suggestion states for its top pathway, and what it is
+    /// about, as a record keeps them.
+    pub fn stated(suggestion: &Suggestion) -> (Option<f64>, Measure) {
+        (suggestion.top_score(), suggestion.measure)
+    }
+
+    /// The stated score in words ("72% confidence", "72% chance of
+    /// success"); empty when none was shown.
+    pub fn score_words(&self) -> String {
+        self.score.map_or_else(String::new, |v| {
+            let what = match self.measure {
+                Measure::Allocation => "confidence",
+                Measure::Success => "chance of success",
+            };
+            format!("{:.0}% {what}", v * 100.0)
+        })
+    }
+
     pub fn followed(&self) -> bool {
         self.decided == self.suggested
     }
@@ -165,7 +194,8 @@ pub fn to_csv(log: &[DecisionRecord]) -> String {
         "time",
         "referral",
         "suggested",
-        "confidence",
+        "score",
+        "score_is",
         "alternative",
         "prediction_set",
         "model_version",
@@ -181,7 +211,8 @@ pub fn to_csv(log: &[DecisionRecord]) -> String {
             r.time.clone(),
             r.referral.clone().unwrap_or_default(),
             r.suggested.clone(),
-            format!("{:.3}", r.confidence),
+            r.score.map_or_else(String::new, |v| format!("{v:.3}")),
+            measure_name(r.measure).to_string(),
             r.alternative.clone().unwrap_or_default(),
             r.prediction_set.join("; "),
             r.model_version.clone(),
@@ -212,7 +243,8 @@ mod tests {
             referral: None,
             inputs: vec![],
             suggested: suggested.into(),
-            confidence: 0.7,
+            score: Some(0.7),
+            measure: Measure::Allocation,
             alternative: None,
             prediction_set: vec![suggested.into()],
             model_version: "m1".into(),
@@ -267,6 +299,29 @@ mod tests {
     fn csv_has_a_header_and_a_row_per_decision() {
         let text = to_csv(&[record("A", "B", Some("Other"), None)]);
         assert_eq!(text.lines().count(), 2);
+        assert!(text.lines().next().unwrap().contains(",score,score_is,"));
+        assert!(text.lines().nth(1).unwrap().contains(",0.700,confidence,"));
         assert!(text.lines().nth(1).unwrap().contains(",no,Other,"));
+    }
+
+    #[test]
+    fn the_score_keeps_what_it_is_about() {
+        let mut r = record("A", "A", None, None);
+        assert_eq!(r.score_words(), "70% confidence");
+        r.measure = Measure::Success;
+        assert_eq!(r.score_words(), "70% chance of success");
+        assert!(to_csv(&[r.clone()]).contains(",0.700,chance_of_success,"));
+        // A hidden chance (little evidence) is not written as 0%.
+        r.score = None;
+        assert_eq!(r.score_words(), "");
+        assert!(to_csv(&[r.clone()]).contains(",A,,chance_of_success,"));
+        // A log saved before the measure was kept still reads.
+        let mut old = serde_json::to_value(record("A", "A", None, None)).unwrap();
+        let map = old.as_object_mut().unwrap();
+        let score = map.remove("score").unwrap();
+        map.remove("measure");
+        map.insert("confidence".into(), score);
+        let back: DecisionRecord = serde_json::from_value(old).unwrap();
+        assert_eq!((back.score, back.measure), (Some(0.7), Measure::Allocation));
     }
 }

@@ -103,17 +103,14 @@ fn example_decisions(model: &TrainedModel, seed: u64) -> Result<Vec<DecisionReco
             .map_err(|err| format!("the demo's example referral {}: {err}", row + 2))?;
         let decided = text("pathway_allocated", row).unwrap_or_else(|| suggestion.top.clone());
         let followed = decided == suggestion.top;
-        let confidence = suggestion
-            .probabilities
-            .iter()
-            .find(|(p, _)| *p == suggestion.top)
-            .map_or(0.0, |(_, c)| *c);
+        let (score, measure) = DecisionRecord::stated(&suggestion);
         let record = DecisionRecord {
             id: log.len() as u64 + 1,
             time: format!("{DEMO_DATE}T{:02}:00:00.000Z", 9 + row % 8),
             referral: id_column.and_then(|c| c.cells.get(row).cloned().flatten()),
             inputs,
-            confidence,
+            score,
+            measure,
             alternative: suggestion.alternative.clone(),
             prediction_set: suggestion.prediction_set.clone(),
             model_version: model_version.clone(),

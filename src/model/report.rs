@@ -25,6 +25,10 @@ pub struct ModeReport {
     pub policy_value: Option<Estimate>,
     /// Share of held-out rows whose top pathway is the true best (with a truth column).
     pub truth_top1: Option<f64>,
+    /// Share of held-out referrals on which two cross-validation models put
+    /// the same pathway first (`policy::consistency`; `None` without outcomes).
+    #[serde(default)]
+    pub consistency: Option<f64>,
 }
 
 /// Importance of one source feature: drop in held-out accuracy when shuffled.
@@ -48,6 +52,9 @@ pub struct ValidationReport {
     pub success_counts: Vec<(String, usize)>,
     pub chosen_mode: Mode,
     pub too_close_to_call: bool,
+    /// What settled auto's pick (`None` without outcomes).
+    #[serde(default)]
+    pub settled_by: Option<policy::Settled>,
     /// Pathway fit's policy value minus successful allocations', paired over
     /// the same rows (`None` without outcomes).
     #[serde(default)]
@@ -164,14 +171,41 @@ pub(crate) fn choice_words(
         observed.map_or_else(|| "unknown".to_string(), |o| percent(o.value)),
         policy::difference_words(c)
     );
-    choice.push_str(&match config.mode {
-        Mode::Auto if c.too_close => {
+    let consistent = c
+        .consistency
+        .filter(|_| c.settled == policy::Settled::Consistency);
+    choice.push_str(&match (config.mode, consistent) {
+        (Mode::Auto, Some(k)) => {
+            let (chosen, other, other_mode) = if chosen_mode == Mode::Fit {
+                (k.fit, k.allocations, Mode::Allocations)
+            } else {
+                (k.allocations, k.fit, Mode::Fit)
+            };
+            format!(
+                " Auto chose {}, whose suggestions are more consistent: models trained on different parts of the data put the same pathway first for {:.1}% of held-out referrals, against {:.1}% for {}.",
+                mode_label(chosen_mode),
+                chosen * 100.0,
+                other * 100.0,
+                mode_label(other_mode)
+            )
+        }
+        (Mode::Auto, None) if c.settled == policy::Settled::FitLessConsistent => {
+            let k = c.consistency.map_or_else(String::new, |k| {
+                format!(
+                    " (the same top pathway across models for {:.1}% of held-out referrals, against {:.1}%)",
+                    k.fit * 100.0,
+                    k.allocations * 100.0
+                )
+            });
+            format!(" Auto keeps successful allocations, the seed method: pathway fit's suggestions are less consistent{k}, so its lead in success may be chance.")
+        }
+        (Mode::Auto, None) if c.too_close => {
             " Auto keeps successful allocations, the seed method, until the data can tell them apart.".to_string()
         }
-        Mode::Auto if chosen_mode == Mode::Fit => {
+        (Mode::Auto, None) if chosen_mode == Mode::Fit => {
             " Auto chose pathway fit because it is ahead.".to_string()
         }
-        Mode::Auto => " Auto keeps successful allocations because they are ahead.".to_string(),
+        (Mode::Auto, None) => " Auto keeps successful allocations because they are ahead.".to_string(),
         _ => format!(" You chose {}.", mode_label(chosen_mode)),
     });
     choice

@@ -472,6 +472,24 @@ fn predict_all(
     }
 }
 
+/// One fold's top pick for each row of `x` in each mode, as the fold's own
+/// models make it (the raw forest for allocations, as on the cross-fitted
+/// rows of the policy values).
+fn held_out_picks(learners: &Learners, x: &Matrix, min_similar: usize) -> (Vec<usize>, Vec<usize>) {
+    (0..x.n_rows())
+        .map(|t| {
+            let row = x.row(t);
+            let alloc = argmax(&learners.forest.predict_proba(row));
+            let fit = fit_top(
+                &chances(&learners.fit, row),
+                &similar_counts(&learners.evidence, row),
+                min_similar,
+            );
+            (alloc, fit)
+        })
+        .unzip()
+}
+
 /// The usable rows of a dataset: a known pathway and outcome.
 struct Usable {
     pathways: Vec<String>,
@@ -646,6 +664,12 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         config.folds,
         config.seed.wrapping_add(1),
     );
+    // Each fold's picks for the held-out rows, per mode: how consistent a
+    // mode's suggestions are across models trained on different referrals
+    // (the auto choice's tie-break, `policy::consistency`).
+    let x_test = x_all.select_rows(&test_idx);
+    let mut held_picks_alloc: Vec<Vec<usize>> = Vec::with_capacity(config.folds);
+    let mut held_picks_fit: Vec<Vec<usize>> = Vec::with_capacity(config.folds);
     for fold in 0..config.folds {
         let fit_idx: Vec<usize> = (0..train_idx.len())
             .filter(|&j| fold_of[j] != fold)
@@ -671,7 +695,19 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
             &mut pred,
             &out_idx,
         );
+        if has_outcomes {
+            let (alloc, fit) = held_out_picks(&learners, &x_test, config.little_evidence_min);
+            held_picks_alloc.push(alloc);
+            held_picks_fit.push(fit);
+        }
     }
+    let consistency = match (
+        policy::consistency(&held_picks_alloc),
+        policy::consistency(&held_picks_fit),
+    ) {
+        (Some(allocations), Some(fit)) => Some(policy::Consistency { allocations, fit }),
+        _ => None,
+    };
     let x_train = x_all.select_rows(&train_idx);
     let final_learners = fit_all(
         &x_train,
@@ -682,7 +718,7 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
     )?;
     predict_all(
         &final_learners,
-        &x_all.select_rows(&test_idx),
+        &x_test,
         config.propensity_clip,
         &mut pred,
         &test_idx,
@@ -781,8 +817,13 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
             })
             .collect()
     };
-    let comparison =
-        has_outcomes.then(|| policy::compare(&dr_scores(&policy_alloc), &dr_scores(&policy_fit)));
+    let comparison = has_outcomes.then(|| {
+        policy::compare(
+            &dr_scores(&policy_alloc),
+            &dr_scores(&policy_fit),
+            consistency,
+        )
+    });
 
     let mode_report = |mode: Mode,
                        scores_of: &dyn Fn(usize) -> Vec<f64>,
@@ -812,6 +853,10 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         ),
         policy_value: value.cloned(),
         truth_top1: policy::share_true(policy, &truth, &test_idx),
+        consistency: consistency.map(|c| match mode {
+            Mode::Fit => c.fit,
+            _ => c.allocations,
+        }),
     };
     let alloc_report = mode_report(
         Mode::Allocations,
@@ -939,6 +984,7 @@ pub fn train(dataset: &Dataset, config: &TrainConfig) -> Result<TrainedModel, Mo
         success_counts: count_by(true),
         chosen_mode,
         too_close_to_call: comparison.as_ref().is_some_and(|c| c.too_close),
+        settled_by: comparison.as_ref().map(|c| c.settled),
         modes_difference: comparison.as_ref().map(|c| c.difference.clone()),
         has_outcomes,
         choice: choice.clone(),

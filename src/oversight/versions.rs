@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use super::stats::{self, pct};
 use crate::decisions::DecisionRecord;
 use crate::import::Dataset;
+use crate::model::explain::Measure;
 use crate::model::train::{success_flags, Estimate, TrainedModel};
 
 /// One trained model kept in the workspace.
@@ -110,7 +111,8 @@ pub struct Figures {
     pub balanced_accuracy: Option<f64>,
     /// Per pathway: (pathway, recall, people whose pathway it was).
     pub recall: Vec<(String, Option<f64>, usize)>,
-    /// Mean stated confidence of the suggestion.
+    /// Mean stated confidence of the suggestion (`None` for a pathway-fit
+    /// model, which states a chance of success, not a confidence).
     pub stated_confidence: Option<f64>,
     /// Referrals the model could not score (no value for any of its features).
     pub not_scored: usize,
@@ -141,17 +143,17 @@ fn figures(model: &TrainedModel, cases: &[Case]) -> Figures {
     let mut hits = 0;
     let mut stated = 0.0;
     let mut scored = 0;
+    let mut confident = 0;
     let mut per = vec![(0usize, 0usize); pathways.len()];
     for (inputs, worked) in cases {
         let Ok(s) = model.suggest(inputs) else {
             continue;
         };
         scored += 1;
-        stated += s
-            .probabilities
-            .iter()
-            .find(|(p, _)| *p == s.top)
-            .map_or(0.0, |(_, c)| *c);
+        if s.measure == Measure::Allocation {
+            stated += s.top_score().unwrap_or(0.0);
+            confident += 1;
+        }
         let right = &s.top == worked;
         hits += usize::from(right);
         if let Some(k) = pathways.iter().position(|p| p == worked) {
@@ -171,7 +173,7 @@ fn figures(model: &TrainedModel, cases: &[Case]) -> Figures {
         balanced_accuracy: (!present.is_empty())
             .then(|| present.iter().sum::<f64>() / present.len() as f64),
         recall,
-        stated_confidence: (scored > 0).then(|| stated / scored as f64),
+        stated_confidence: (confident > 0).then(|| stated / confident as f64),
         not_scored: cases.len() - scored,
     }
 }

@@ -156,6 +156,22 @@ fn train_reports_the_paired_difference_and_suggest_names_its_quantity() {
         .as_str()
         .unwrap()
         .contains("Compared on the same referrals"));
+    // What settled auto's pick, and each mode's consistency, a share.
+    let settled = json["settled_by"].as_str().unwrap();
+    assert!(
+        [
+            "success",
+            "consistency",
+            "seed_method",
+            "fit_less_consistent"
+        ]
+        .contains(&settled),
+        "{settled}"
+    );
+    for mode in ["allocations", "fit"] {
+        let c = json["modes"][mode]["consistency"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&c), "{mode}: {c}");
+    }
 
     // Quick by default: no reason columns unless asked for.
     let quick = signpost(&["suggest", &model, &csv]);

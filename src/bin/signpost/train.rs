@@ -200,6 +200,7 @@ pub fn run(args: Args) -> Result<Output, CliError> {
             json!({
                 "policy_value": mode.policy_value,
                 "truth_top1": mode.truth_top1,
+                "consistency": mode.consistency,
                 "cv": mode.cv,
                 "holdout": mode.holdout,
             }),
@@ -224,6 +225,7 @@ pub fn run(args: Args) -> Result<Output, CliError> {
         "fit_seconds": fit_seconds,
         "chosen_mode": report.chosen_mode,
         "too_close_to_call": report.too_close_to_call,
+        "settled_by": report.settled_by,
         "has_outcomes": report.has_outcomes,
         "modes_difference": report.modes_difference.as_ref().map(|d| json!({
             "estimate": d.value,

@@ -115,7 +115,7 @@ pub fn DecisionsScreen() -> Html {
                             <tr>
                                 <td class="num">{ r.id }</td><td>{ r.time.chars().take(16).collect::<String>().replace('T', " ") }</td>
                                 <td>{ r.referral.clone().unwrap_or_default() }</td>
-                                <td>{ format!("{} ({})", r.suggested, pct(r.confidence)) }</td>
+                                <td>{ if r.score.is_some() { format!("{} ({})", r.suggested, r.score_words()) } else { r.suggested.clone() } }</td>
                                 <td>{ if r.followed() { format!("{} (followed)", r.decided) } else { format!("{} (override)", r.decided) } }</td>
                                 <td>{ [r.reason.clone(), r.reason_text.clone()].into_iter().flatten().collect::<Vec<_>>().join(": ") }</td>
                                 <td>

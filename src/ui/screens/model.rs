@@ -402,6 +402,7 @@ fn Report(props: &ReportProps) -> Html {
             <th scope="row">{ match mr.mode { Mode::Allocations => "Successful allocations", Mode::Fit => "Pathway fit", Mode::Auto => "Auto" } }</th>
             <td class="num">{ mr.policy_value.as_ref().map_or_else(|| "–".to_string(), |v| format!("{} ({}–{})", pct(v.value), pct(v.lower), pct(v.upper))) }</td>
             <td class="num">{ pct(mr.cv.balanced_accuracy) }</td>
+            <td class="num">{ mr.consistency.map(pct).unwrap_or_else(|| "–".into()) }</td>
             <td class="num">{ mr.truth_top1.map(pct).unwrap_or_else(|| "–".into()) }</td>
         </tr>
     });
@@ -424,7 +425,7 @@ fn Report(props: &ReportProps) -> Html {
             if let (Some(observed), Some(d)) = (&report.observed_success, &report.modes_difference) {
                 <table>
                     <caption>{ format!("Expected success rate if suggestions were followed (95% interval); today's observed rate is {}. Pathway fit minus successful allocations, paired on the same referrals: {:+.1} points ({:+.1} to {:+.1}).", pct(observed.value), d.value * 100.0, d.lower * 100.0, d.upper * 100.0) }</caption>
-                    <thead><tr><th scope="col">{ "Way of learning" }</th><th scope="col" class="num">{ "Expected success" }</th><th scope="col" class="num">{ "Balanced accuracy" }</th><th scope="col" class="num">{ "Top pick is the true best" }</th></tr></thead>
+                    <thead><tr><th scope="col">{ "Way of learning" }</th><th scope="col" class="num">{ "Expected success" }</th><th scope="col" class="num">{ "Balanced accuracy" }</th><th scope="col" class="num">{ "Same top pick across models" }</th><th scope="col" class="num">{ "Top pick is the true best" }</th></tr></thead>
                     <tbody>{ for modes }</tbody>
                 </table>
             }

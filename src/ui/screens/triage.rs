@@ -408,7 +408,7 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let s = &o.suggestion;
-            let confidence = s.top_score().unwrap_or(0.0);
+            let (score, measure) = DecisionRecord::stated(s);
             let time: String = js_sys::Date::new_0().to_iso_string().into();
             let followed = *decided == s.top;
             let mut rec = DecisionRecord {
@@ -417,7 +417,8 @@ fn SuggestionView(props: &SuggestionProps) -> Html {
                 referral: o.referral.clone(),
                 inputs: o.inputs.clone(),
                 suggested: s.top.clone(),
-                confidence,
+                score,
+                measure,
                 alternative: s.alternative.clone(),
                 prediction_set: s.prediction_set.clone(),
                 model_version: model_version.clone(),
