@@ -2,6 +2,10 @@
 // Chromium against the built site and prints the figures beside the goals.
 //   scripts/build.sh --bench && python3 -m http.server 8765 --bind 127.0.0.1 --directory dist &
 //   BASE_URL=http://127.0.0.1:8765 node bench/browser.mjs
+// Ranking and one suggestion run in the page when deployed and are timed at
+// the page's profile (opt-level "z"); the other workloads run in the worker
+// (opt-level 3) when deployed: time them with
+// `SIGNPOST_BENCH_PROFILE=release scripts/build.sh --bench` (BENCHMARKS.md).
 import { launch, BASE } from '../tests/browser/helpers.mjs';
 
 const browser = await launch();
