@@ -424,7 +424,7 @@ fn Report(props: &ReportProps) -> Html {
             <p id="mode-choice">{ &report.choice }</p>
             if let (Some(observed), Some(d)) = (&report.observed_success, &report.modes_difference) {
                 <table>
-                    <caption>{ format!("Expected success rate if suggestions were followed (95% interval); today's observed rate is {}. Pathway fit minus successful allocations, paired on the same referrals: {:+.1} points ({:+.1} to {:+.1}).", pct(observed.value), d.value * 100.0, d.lower * 100.0, d.upper * 100.0) }</caption>
+                    <caption>{ format!("Expected success rate if suggestions were followed (95% interval); today's observed rate is {}. Pathway fit minus successful allocations, paired on the same referrals: {:+.1} points ({:+.1} to {:+.1}). Same top pick across models: the share of held-out referrals on which two models trained on different parts of the data put the same pathway first.", pct(observed.value), d.value * 100.0, d.lower * 100.0, d.upper * 100.0) }</caption>
                     <thead><tr><th scope="col">{ "Way of learning" }</th><th scope="col" class="num">{ "Expected success" }</th><th scope="col" class="num">{ "Balanced accuracy" }</th><th scope="col" class="num">{ "Same top pick across models" }</th><th scope="col" class="num">{ "Top pick is the true best" }</th></tr></thead>
                     <tbody>{ for modes }</tbody>
                 </table>
