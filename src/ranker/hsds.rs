@@ -205,6 +205,31 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
             .push(place);
     }
 
+    // Each linked table indexed once by the column that links it.
+    let attributes_of = index_by(&attributes, "link_id");
+    let taxonomy_of = index_by(&services_taxonomy, "service_id");
+    let locations_of = index_by(&at_location, "service_id");
+    // Phones, and weekly schedules, by the service or the link they name.
+    let (phone_services, phone_links) = linking_keys(&phones, |_| true);
+    let (weekly_services, weekly_links) = linking_keys(&schedules, |r| {
+        get(r, "freq").eq_ignore_ascii_case("weekly")
+    });
+    let areas_of = index_by(&areas, "service_id");
+    // The gazetteer's names at each level, lower-case, for the service areas.
+    let level = |f: fn(&Place) -> &String| -> BTreeSet<String> {
+        gazetteer
+            .places
+            .iter()
+            .map(|p| f(p).to_lowercase())
+            .collect()
+    };
+    let (known_zips, known_cities, known_counties, known_states) = (
+        level(|p| &p.zip),
+        level(|p| &p.city),
+        level(|p| &p.county),
+        level(|p| &p.state),
+    );
+
     let mut services = Vec::new();
     let mut ids = BTreeSet::new();
     for (row_no, row) in &services_table.rows {
@@ -253,21 +278,17 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
         // Issues: taxonomy terms linked through attributes (HSDS 3) or
         // services_taxonomy (HSDS 2).
         let mut issues = BTreeSet::new();
-        for (_, attr) in &attributes.rows {
-            if get(attr, "link_id") == id {
-                if let Some(term) = term_names.get(get(attr, "taxonomy_term_id")) {
-                    issues.insert(term.to_string());
-                }
+        for (_, attr) in attributes_of.get(id).into_iter().flatten() {
+            if let Some(term) = term_names.get(get(attr, "taxonomy_term_id")) {
+                issues.insert(term.to_string());
             }
         }
-        for (_, link) in &services_taxonomy.rows {
-            if get(link, "service_id") == id {
-                let term_id = get(link, "taxonomy_id");
-                match term_names.get(term_id) {
-                    Some(term) => issues.insert(term.to_string()),
-                    None => issues.insert(get(link, "taxonomy_detail").to_string()),
-                };
-            }
+        for (_, link) in taxonomy_of.get(id).into_iter().flatten() {
+            let term_id = get(link, "taxonomy_id");
+            match term_names.get(term_id) {
+                Some(term) => issues.insert(term.to_string()),
+                None => issues.insert(get(link, "taxonomy_detail").to_string()),
+            };
         }
         service.issues = issues.into_iter().filter(|t| !t.is_empty()).collect();
         if service.issues.is_empty() {
@@ -275,54 +296,46 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
         }
 
         // Locations: channel and area from their type and addresses.
-        let mut area = ServiceArea::default();
+        let mut area = AreaTerms::default();
         let mut sal_ids = BTreeSet::new();
-        for (_, link) in &at_location.rows {
-            if get(link, "service_id") != id {
-                continue;
+        // Each location's places once per service, however often it is linked.
+        let mut locations_done = BTreeSet::new();
+        for (_, link) in locations_of.get(id).into_iter().flatten() {
+            if !get(link, "id").is_empty() {
+                sal_ids.insert(get(link, "id"));
             }
-            sal_ids.insert(get(link, "id"));
             let location_id = get(link, "location_id");
             match location_types.get(location_id).map(|t| t.to_lowercase()) {
                 Some(t) if t == "virtual" => push_channel(&mut service.channels, Channel::Online),
                 _ => push_channel(&mut service.channels, Channel::InPerson),
             }
-            for place in places.get(location_id).into_iter().flatten() {
-                push_term(&mut area.zips, &place.zip);
-                push_term(&mut area.cities, &place.city);
-                push_term(&mut area.counties, &place.county);
-                push_term(&mut area.states, &place.state);
+            if locations_done.insert(location_id) {
+                for place in places.get(location_id).into_iter().flatten() {
+                    area.push_place(place);
+                }
             }
         }
-        if phones.rows.iter().any(|(_, p)| {
-            get(p, "service_id") == id || sal_ids.contains(get(p, "service_at_location_id"))
-        }) {
+        let named = |services: &BTreeSet<&str>, links: &BTreeSet<&str>| {
+            services.contains(id) || sal_ids.iter().any(|s| links.contains(s))
+        };
+        if named(&phone_services, &phone_links) {
             push_channel(&mut service.channels, Channel::Phone);
         }
         // Service areas: a name that is a known zip, city, county or state
         // maps to that level; free text or GeoJSON cannot be mapped.
-        for (area_row, sa) in &areas.rows {
-            if get(sa, "service_id") != id {
-                continue;
-            }
+        for (area_row, sa) in areas_of.get(id).into_iter().flatten() {
             let name = get(sa, "name");
             let lower = name.to_lowercase();
-            let known = |f: fn(&Place) -> &String| {
-                gazetteer
-                    .places
-                    .iter()
-                    .any(|p| f(p).to_lowercase() == lower)
-            };
             if lower.is_empty() {
                 continue;
-            } else if known(|p| &p.zip) {
-                push_term(&mut area.zips, name);
-            } else if known(|p| &p.city) {
-                push_term(&mut area.cities, name);
-            } else if known(|p| &p.county) {
-                push_term(&mut area.counties, name);
-            } else if known(|p| &p.state) {
-                push_term(&mut area.states, name);
+            } else if known_zips.contains(&lower) {
+                area.zips.push(name);
+            } else if known_cities.contains(&lower) {
+                area.cities.push(name);
+            } else if known_counties.contains(&lower) {
+                area.counties.push(name);
+            } else if known_states.contains(&lower) {
+                area.states.push(name);
             } else {
                 let shown: String = name.chars().take(60).collect();
                 problems.push(Problem {
@@ -334,14 +347,12 @@ pub fn import_hsds(tables: &[(String, Vec<u8>)]) -> Result<(Directory, Vec<Probl
                 });
             }
         }
+        let area = area.into_area();
         if area.is_empty() {
             problems.push(row_problem("id", id, "no address or service area places this service, so it matches no location; add where it serves in the directory".to_string()));
         }
         service.area = area;
-        service.regular_hours = schedules.rows.iter().any(|(_, s)| {
-            (get(s, "service_id") == id || sal_ids.contains(get(s, "service_at_location_id")))
-                && get(s, "freq").eq_ignore_ascii_case("weekly")
-        });
+        service.regular_hours = named(&weekly_services, &weekly_links);
         service.channels.sort();
         services.push(service);
     }
@@ -399,10 +410,80 @@ fn push_channel(channels: &mut Vec<Channel>, channel: Channel) {
     }
 }
 
-fn push_term(list: &mut Vec<String>, term: &str) {
-    let term = term.trim();
-    if !term.is_empty() && !list.iter().any(|t| t.eq_ignore_ascii_case(term)) {
-        list.push(term.to_string());
+type Row = (usize, BTreeMap<String, String>);
+
+/// The rows of `table` grouped by their value in `column`, in file order
+/// (rows with it empty left out). Each service looks up its own links here:
+/// scanning every linked table once per service was quadratic in the rows,
+/// minutes for a directory of a few thousand services.
+fn index_by<'a>(table: &'a Table, column: &str) -> BTreeMap<&'a str, Vec<&'a Row>> {
+    let mut index: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+    for row in &table.rows {
+        let key = get(&row.1, column);
+        if !key.is_empty() {
+            index.entry(key).or_default().push(row);
+        }
+    }
+    index
+}
+
+/// The services and the service-at-location links that the rows of `table`
+/// kept by `keep` name (empty names left out).
+fn linking_keys(
+    table: &Table,
+    keep: fn(&BTreeMap<String, String>) -> bool,
+) -> (BTreeSet<&str>, BTreeSet<&str>) {
+    let (mut services, mut links) = (BTreeSet::new(), BTreeSet::new());
+    for (_, row) in table.rows.iter().filter(|(_, r)| keep(r)) {
+        services.insert(get(row, "service_id"));
+        links.insert(get(row, "service_at_location_id"));
+    }
+    services.remove("");
+    links.remove("");
+    (services, links)
+}
+
+/// A service area's terms at one level, in the order first seen, without
+/// repeats (compared ignoring ASCII case) and without a scan per term.
+#[derive(Default)]
+struct Terms {
+    list: Vec<String>,
+    seen: BTreeSet<String>,
+}
+
+impl Terms {
+    fn push(&mut self, term: &str) {
+        let term = term.trim();
+        if !term.is_empty() && self.seen.insert(term.to_ascii_lowercase()) {
+            self.list.push(term.to_string());
+        }
+    }
+}
+
+/// A service area as it is gathered from locations and service areas.
+#[derive(Default)]
+struct AreaTerms {
+    zips: Terms,
+    cities: Terms,
+    counties: Terms,
+    states: Terms,
+}
+
+impl AreaTerms {
+    fn push_place(&mut self, place: &Place) {
+        self.zips.push(&place.zip);
+        self.cities.push(&place.city);
+        self.counties.push(&place.county);
+        self.states.push(&place.state);
+    }
+
+    fn into_area(self) -> ServiceArea {
+        ServiceArea {
+            zips: self.zips.list,
+            cities: self.cities.list,
+            counties: self.counties.list,
+            states: self.states.list,
+        }
     }
 }
 
@@ -427,6 +508,50 @@ mod tests {
                 .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec())),
         );
         tables
+    }
+
+    #[test]
+    fn an_empty_link_id_links_no_phone_or_schedule() {
+        // s1's location link has no id; the phone and the schedule name no
+        // link either (they belong to nobody here). Before the tables were
+        // indexed, the empty ids matched and s1 got a phone and weekly hours.
+        let extra = [
+            (
+                "service_at_location.csv",
+                "id,service_id,location_id\n,s1,l1\n",
+            ),
+            (
+                "phones.csv",
+                "service_id,service_at_location_id,number\ns9,,555\n",
+            ),
+            (
+                "schedules.csv",
+                "service_id,service_at_location_id,freq\ns9,,weekly\n",
+            ),
+        ];
+        let (dir, _) = import_hsds(&tables(&extra)).unwrap();
+        let s1 = &dir.services[0];
+        assert!(!s1.channels.contains(&Channel::Phone), "{:?}", s1.channels);
+        assert!(!s1.regular_hours);
+        // Linked by the link's id or by the service's own id, they count.
+        let extra = [
+            (
+                "service_at_location.csv",
+                "id,service_id,location_id\nsl1,s1,l1\n",
+            ),
+            (
+                "phones.csv",
+                "service_id,service_at_location_id,number\n,sl1,555\n",
+            ),
+            (
+                "schedules.csv",
+                "service_id,service_at_location_id,freq\ns1,,WEEKLY\n",
+            ),
+        ];
+        let (dir, _) = import_hsds(&tables(&extra)).unwrap();
+        let s1 = &dir.services[0];
+        assert!(s1.channels.contains(&Channel::Phone), "{:?}", s1.channels);
+        assert!(s1.regular_hours);
     }
 
     #[test]
