@@ -21,10 +21,11 @@
 //!   rows): the outcome model is the fit learners, the propensity of past
 //!   allocation the evidence forest's leaf shares, clipped below at
 //!   `propensity_clip`. "Auto" compares the modes by the paired difference of
-//!   their per-row scores and keeps the seed method (successful allocations)
-//!   unless the difference's 95% interval excludes zero in fit's favour.
-//!   Without an outcome column there is nothing to compare: only the seed
-//!   method applies, and fit mode is refused.
+//!   their per-row scores and, where that cannot tell them apart, by how
+//!   consistent each mode's suggestions are across the cross-validation
+//!   models (the rule is in `policy`). Without an outcome column there is
+//!   nothing to compare: only the seed method applies, and fit mode is
+//!   refused.
 //! - Validation: a stratified held-out share (by pathway), stratified k-fold
 //!   cross-validation on the rest. Metrics of a mode are over successful
 //!   referrals: how often its top pathway is the one that worked.
@@ -33,16 +34,16 @@
 //!   forest probabilities for allocations, the chance-of-success gap to the
 //!   top pathway for fit (see `suggest`).
 //!
-//! The model file and its checks are in `saved`, the suggestion in `suggest`.
+//! The settings and errors are in `train/config.rs`, the learners of each
+//! fold and their honest per-row predictions in `train/learners.rs`; the
+//! model file and its checks are in `saved`, the suggestion in `suggest`.
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
 use super::calibrate::Calibrator;
-use super::encode::{EncodeError, Encoder};
-use super::forest::{ClassWeight, Forest, ForestError, ForestParams, MaxFeatures, MAX_DEPTH};
+use super::encode::Encoder;
+use super::forest::Forest;
 use super::logistic::Logistic;
-use super::matrix::Matrix;
 use super::metrics::{self, argmax};
 use super::policy::{self, dr_score, RowModels};
 use super::split::{stratified_folds, stratified_holdout};
@@ -54,216 +55,14 @@ use super::report::{choice_words, permutation_importance, verdict_words};
 pub use super::report::{Importance, ModeReport, ModelCard, OutOfFold, ValidationReport};
 pub use super::suggest::{PathwayChance, Suggestion};
 
-/// The file format name and version written into every saved model.
-pub const FORMAT: &str = "signpost-model";
-/// Version 2: the checked envelope (checksum), fit-mode conformal sets,
-/// the paired mode comparison.
-pub const FORMAT_VERSION: u32 = 2;
-
-/// The most trees a forest may have.
-pub const MAX_TREES: usize = 1_000;
-/// The most folds of cross-validation.
-pub const MAX_FOLDS: usize = 20;
-/// The most encoded columns (features after one-hot encoding): the
-/// pathway-fit models take time growing with the cube of this.
-pub const MAX_COLUMNS: usize = 500;
-/// The most pathways a model may have.
-pub const MAX_PATHWAYS: usize = 50;
-
-/// Which way to learn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// The better of the two by estimated policy value.
-    Auto,
-    Allocations,
-    Fit,
-}
-
-impl Mode {
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Auto => "auto",
-            Mode::Allocations => "allocations",
-            Mode::Fit => "fit",
-        }
-    }
-}
-
-/// Settings, as the user chose them; `check` validates them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrainConfig {
-    pub mode: Mode,
-    pub forest: ForestParams,
-    pub folds: usize,
-    /// Share of rows held out (per pathway) for the final figures.
-    pub holdout_share: f64,
-    pub seed: u64,
-    /// Balanced accuracy below which the model is marked weak.
-    pub quality_bar: f64,
-    /// Fewest similar referrals that took a pathway before fit mode gives a number.
-    pub little_evidence_min: usize,
-    /// Feature columns; `None` = the columns with role Feature.
-    pub features: Option<Vec<String>>,
-    /// A column holding the true best pathway (evaluation only).
-    pub truth_column: Option<String>,
-    /// Smallest allocation propensity used in the policy-value weights.
-    pub propensity_clip: f64,
-    /// Target coverage of the prediction sets.
-    pub coverage: f64,
-    /// Columns the fairness audit compares groups of (`oversight::audit`);
-    /// the training job audits them after training.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub audit_columns: Vec<String>,
-    /// The date written on the model card (the core reads no clock).
-    pub date: String,
-}
-
-impl Default for TrainConfig {
-    fn default() -> Self {
-        TrainConfig {
-            mode: Mode::Auto,
-            forest: ForestParams::default(),
-            folds: 5,
-            holdout_share: 0.2,
-            seed: 42,
-            quality_bar: 0.70,
-            little_evidence_min: 5,
-            features: None,
-            truth_column: None,
-            propensity_clip: 0.05,
-            coverage: 0.9,
-            audit_columns: Vec::new(),
-            date: String::new(),
-        }
-    }
-}
-
-/// Why a model could not be trained or used.
-#[derive(Debug, Clone, PartialEq, Error)]
-pub enum ModelError {
-    #[error("the number of folds is {0}: use at least 2 (5 is usual)")]
-    BadFolds(usize),
-    #[error("the held-out share is {0}: use a share between 0.05 and 0.5 (0.2 is usual)")]
-    BadHoldout(f64),
-    #[error("the quality bar is {0}: use a balanced accuracy between 0 and 1 (0.7 is usual)")]
-    BadQualityBar(f64),
-    #[error("the prediction-set coverage is {0}: use a share between 0.5 and 0.99 (0.9 is usual)")]
-    BadCoverage(f64),
-    #[error("the propensity clip is {0}: use a value between 0.001 and 0.5 (0.05 is usual)")]
-    BadClip(f64),
-    #[error("no column has the role pathway: mark the column that holds the pathway allocated")]
-    NoPathwayColumn,
-    #[error("no features to learn from: mark at least one column as a feature")]
-    NoFeatures,
-    #[error("there is no column called \"{0}\": check the feature name against the column names")]
-    UnknownFeature(String),
-    #[error("column \"{column}\" is the {role} column and cannot be a feature: leave it out of the features")]
-    NotAFeature { column: String, role: String },
-    #[error("the data has {0} pathway(s) with usable rows: a model needs at least two pathways")]
-    TooFewPathways(usize),
-    #[error("pathway \"{pathway}\" has {rows} successful training referrals, fewer than the {folds} folds: use fewer folds or add referrals")]
-    TooFewRows {
-        pathway: String,
-        rows: usize,
-        folds: usize,
-    },
-    #[error("the success rule uses column \"{0}\", which is not in the data: fix the rule")]
-    BadSuccessRule(String),
-    #[error("there is no truth column called \"{0}\": check the name")]
-    BadTruth(String),
-    #[error("{what} is {value}, more than the limit of {limit}: {fix}")]
-    OverLimit {
-        what: &'static str,
-        value: usize,
-        limit: usize,
-        fix: &'static str,
-    },
-    #[error("pathway fit learns from outcomes, and this data has no outcome column: give the outcome column and the value meaning success, or use successful allocations")]
-    FitNeedsOutcome,
-    #[error("no referral counts as a success under the rule on column \"{0}\": check the value that means success")]
-    NoSuccess(String),
-    #[error("the truth column \"{column}\" is the {role} column: it must hold the true best pathway, a column of its own")]
-    TruthIsRole { column: String, role: String },
-    #[error("the pathway column \"{column}\" has {pathways} different values among {rows} referrals: it looks like an identifier, not the pathway allocated; mark the column that holds the pathway (a few values, each shared by many referrals)")]
-    PathwayLooksLikeId {
-        column: String,
-        pathways: usize,
-        rows: usize,
-    },
-    #[error("the referral has no value for any feature the model uses: fill in at least one")]
-    EmptyReferral,
-    #[error("this model file cannot be used: {0}")]
-    Incompatible(String),
-    #[error("{0}")]
-    Forest(#[from] ForestError),
-    #[error("{0}")]
-    Encode(#[from] EncodeError),
-}
-
-impl TrainConfig {
-    /// Checks every setting; `train` calls it first.
-    pub fn check(&self) -> Result<(), ModelError> {
-        if self.folds < 2 {
-            return Err(ModelError::BadFolds(self.folds));
-        }
-        if !(0.05..=0.5).contains(&self.holdout_share) {
-            return Err(ModelError::BadHoldout(self.holdout_share));
-        }
-        if !(0.0..=1.0).contains(&self.quality_bar) {
-            return Err(ModelError::BadQualityBar(self.quality_bar));
-        }
-        if !(0.5..=0.99).contains(&self.coverage) {
-            return Err(ModelError::BadCoverage(self.coverage));
-        }
-        if !(0.001..=0.5).contains(&self.propensity_clip) {
-            return Err(ModelError::BadClip(self.propensity_clip));
-        }
-        if self.forest.n_trees == 0 {
-            return Err(ForestError::NoTrees.into());
-        }
-        if self.forest.max_depth == 0 {
-            return Err(ForestError::ZeroDepth.into());
-        }
-        let limits = [
-            (
-                "the number of trees",
-                self.forest.n_trees,
-                MAX_TREES,
-                "use fewer trees (100 is usual)",
-            ),
-            (
-                "the maximum depth",
-                self.forest.max_depth,
-                MAX_DEPTH,
-                "use a smaller depth (10 is usual)",
-            ),
-            (
-                "the number of folds",
-                self.folds,
-                MAX_FOLDS,
-                "use fewer folds (5 is usual)",
-            ),
-            (
-                "the fewest similar referrals for a chance of success",
-                self.little_evidence_min,
-                1_000,
-                "use a smaller number (5 is usual)",
-            ),
-        ];
-        for (what, value, limit, fix) in limits {
-            if value > limit {
-                return Err(ModelError::OverLimit {
-                    what,
-                    value,
-                    limit,
-                    fix,
-                });
-            }
-        }
-        Ok(())
-    }
-}
+mod config;
+mod learners;
+pub use config::{
+    Mode, ModelError, TrainConfig, FORMAT, FORMAT_VERSION, MAX_COLUMNS, MAX_FOLDS, MAX_PATHWAYS,
+    MAX_TREES,
+};
+pub(crate) use learners::FoldPredictions;
+use learners::{fit_all, held_out_picks, normalised, predict_all};
 
 /// A trained model with its settings, report and card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -371,123 +170,6 @@ fn choose_features(
         return Err(ModelError::NoFeatures);
     }
     Ok((names, warnings))
-}
-
-fn evidence_params(seed: u64) -> ForestParams {
-    ForestParams {
-        n_trees: 20,
-        max_depth: 6,
-        min_samples_leaf: 5,
-        max_features: MaxFeatures::Sqrt,
-        bootstrap: false,
-        class_weight: ClassWeight::None,
-        seed,
-    }
-}
-
-/// One logistic regression per pathway, each on the rows that took it.
-fn fit_learners(x: &Matrix, labels: &[usize], success: &[bool], n_classes: usize) -> Vec<Logistic> {
-    (0..n_classes)
-        .map(|k| {
-            let rows: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == k).collect();
-            let y: Vec<bool> = rows.iter().map(|&i| success[i]).collect();
-            Logistic::fit(&x.select_rows(&rows), &y, None, 1.0)
-        })
-        .collect()
-}
-
-fn normalised(values: &[f64]) -> Vec<f64> {
-    let total: f64 = values.iter().sum();
-    if total > 0.0 {
-        values.iter().map(|v| v / total).collect()
-    } else {
-        vec![1.0 / values.len().max(1) as f64; values.len()]
-    }
-}
-
-/// Every row's predictions from models that did not see it: the training
-/// rows from the cross-fitting folds, the held-out rows from the final
-/// models. Indexed like the usable rows (`Usable::rows`). This is the one
-/// place to read honest per-row predictions from (the policy values, the
-/// calibration, the conformal sets and audits of the suggestions use them).
-pub(crate) struct FoldPredictions {
-    /// Raw allocations-forest probabilities.
-    pub forest: Vec<Vec<f64>>,
-    /// Fit learners' chances of success per pathway.
-    pub chance: Vec<Vec<f64>>,
-    /// Propensity of past allocation per pathway (clipped below).
-    pub propensity: Vec<Vec<f64>>,
-    /// Similar referrals per pathway (the little-evidence rule).
-    pub similar: Vec<Vec<f64>>,
-}
-
-struct Learners {
-    forest: Forest,
-    fit: Vec<Logistic>,
-    evidence: Forest,
-}
-
-fn fit_all(
-    x: &Matrix,
-    labels: &[usize],
-    success: &[bool],
-    n_classes: usize,
-    config: &TrainConfig,
-) -> Result<Learners, ModelError> {
-    let successful: Vec<usize> = (0..labels.len()).filter(|&i| success[i]).collect();
-    let y_success: Vec<usize> = successful.iter().map(|&i| labels[i]).collect();
-    let forest = Forest::fit(
-        &x.select_rows(&successful),
-        &y_success,
-        n_classes,
-        None,
-        &config.forest,
-    )?;
-    let evidence = Forest::fit(x, labels, n_classes, None, &evidence_params(config.seed))?;
-    Ok(Learners {
-        forest,
-        fit: fit_learners(x, labels, success, n_classes),
-        evidence,
-    })
-}
-
-fn predict_all(
-    learners: &Learners,
-    x: &Matrix,
-    clip: f64,
-    out: &mut FoldPredictions,
-    rows: &[usize],
-) {
-    for (local, &target) in rows.iter().enumerate() {
-        let row = x.row(local);
-        out.forest[target] = learners.forest.predict_proba(row);
-        out.chance[target] = chances(&learners.fit, row);
-        out.propensity[target] = learners
-            .evidence
-            .predict_proba(row)
-            .iter()
-            .map(|p| p.max(clip))
-            .collect();
-        out.similar[target] = similar_counts(&learners.evidence, row);
-    }
-}
-
-/// One fold's top pick for each row of `x` in each mode, as the fold's own
-/// models make it (the raw forest for allocations, as on the cross-fitted
-/// rows of the policy values).
-fn held_out_picks(learners: &Learners, x: &Matrix, min_similar: usize) -> (Vec<usize>, Vec<usize>) {
-    (0..x.n_rows())
-        .map(|t| {
-            let row = x.row(t);
-            let alloc = argmax(&learners.forest.predict_proba(row));
-            let fit = fit_top(
-                &chances(&learners.fit, row),
-                &similar_counts(&learners.evidence, row),
-                min_similar,
-            );
-            (alloc, fit)
-        })
-        .unzip()
 }
 
 /// The usable rows of a dataset: a known pathway and outcome.
