@@ -26,7 +26,8 @@ pub const MAX_PATHWAYS: usize = 50;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
-    /// The better of the two by estimated policy value.
+    /// The better of the two: by estimated policy value, and by consistency
+    /// where that cannot tell them apart (`policy::compare`).
     Auto,
     Allocations,
     Fit,
