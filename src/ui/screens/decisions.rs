@@ -119,9 +119,10 @@ pub fn DecisionsScreen() -> Html {
                                 <td>{ if r.followed() { format!("{} (followed)", r.decided) } else { format!("{} (override)", r.decided) } }</td>
                                 <td>{ [r.reason.clone(), r.reason_text.clone()].into_iter().flatten().collect::<Vec<_>>().join(": ") }</td>
                                 <td>
-                                    { match r.outcome_success { Some(true) => "worked ", Some(false) => "did not work ", None => "" } }
+                                    { match r.outcome_success { Some(true) => "Worked. Change: ", Some(false) => "Did not work. Change: ", None => "Record: " } }
                                     <button type="button" class="link" onclick={set_outcome(r.id, Some(true))} aria-label={format!("Decision {}: it worked", r.id)}>{ "worked" }</button>
-                                    <button type="button" class="link" onclick={set_outcome(r.id, Some(false))} aria-label={format!("Decision {}: it did not work", r.id)}>{ "did not" }</button>
+                                    { " / " }
+                                    <button type="button" class="link" onclick={set_outcome(r.id, Some(false))} aria-label={format!("Decision {}: it did not work", r.id)}>{ "did not work" }</button>
                                 </td>
                             </tr>
                         }) }</tbody>
