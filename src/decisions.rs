@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::explain::Measure;
-use crate::model::suggest::{measure_name, Suggestion};
+use crate::model::suggest::{measure_name, measure_words, Suggestion};
 
 /// Why a professional chose another pathway than the one suggested.
 pub const OVERRIDE_REASONS: [&str; 6] = [
@@ -64,11 +64,7 @@ impl DecisionRecord {
     /// success"); empty when none was shown.
     pub fn score_words(&self) -> String {
         self.score.map_or_else(String::new, |v| {
-            let what = match self.measure {
-                Measure::Allocation => "confidence",
-                Measure::Success => "chance of success",
-            };
-            format!("{:.0}% {what}", v * 100.0)
+            format!("{:.0}% {}", v * 100.0, measure_words(self.measure))
         })
     }
 

@@ -171,11 +171,8 @@ pub(crate) fn choice_words(
         observed.map_or_else(|| "unknown".to_string(), |o| percent(o.value)),
         policy::difference_words(c)
     );
-    let consistent = c
-        .consistency
-        .filter(|_| c.settled == policy::Settled::Consistency);
-    choice.push_str(&match (config.mode, consistent) {
-        (Mode::Auto, Some(k)) => {
+    choice.push_str(&match (config.mode, c.settled, c.consistency) {
+        (Mode::Auto, policy::Settled::Consistency, Some(k)) => {
             let (chosen, other, other_mode) = if chosen_mode == Mode::Fit {
                 (k.fit, k.allocations, Mode::Allocations)
             } else {
@@ -189,23 +186,18 @@ pub(crate) fn choice_words(
                 mode_label(other_mode)
             )
         }
-        (Mode::Auto, None) if c.settled == policy::Settled::FitLessConsistent => {
-            let k = c.consistency.map_or_else(String::new, |k| {
-                format!(
-                    " (the same top pathway across models for {:.1}% of held-out referrals, against {:.1}%)",
-                    k.fit * 100.0,
-                    k.allocations * 100.0
-                )
-            });
-            format!(" Auto keeps successful allocations, the seed method: pathway fit's suggestions are less consistent{k}, so its lead in success may be chance.")
-        }
-        (Mode::Auto, None) if c.too_close => {
+        (Mode::Auto, policy::Settled::FitLessConsistent, Some(k)) => format!(
+            " Auto keeps successful allocations, the seed method: pathway fit's suggestions are less consistent (the same top pathway across models for {:.1}% of held-out referrals, against {:.1}%), so its lead in success may be chance.",
+            k.fit * 100.0,
+            k.allocations * 100.0
+        ),
+        (Mode::Auto, ..) if c.too_close => {
             " Auto keeps successful allocations, the seed method, until the data can tell them apart.".to_string()
         }
-        (Mode::Auto, None) if chosen_mode == Mode::Fit => {
+        (Mode::Auto, ..) if chosen_mode == Mode::Fit => {
             " Auto chose pathway fit because it is ahead.".to_string()
         }
-        (Mode::Auto, None) => " Auto keeps successful allocations because they are ahead.".to_string(),
+        (Mode::Auto, ..) => " Auto keeps successful allocations because they are ahead.".to_string(),
         _ => format!(" You chose {}.", mode_label(chosen_mode)),
     });
     choice

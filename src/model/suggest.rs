@@ -93,6 +93,14 @@ impl Suggestion {
     }
 }
 
+/// The quantity in words, for sentences ("72% chance of success").
+pub fn measure_words(measure: Measure) -> &'static str {
+    match measure {
+        Measure::Allocation => "confidence",
+        Measure::Success => "chance of success",
+    }
+}
+
 /// The name of the quantity, for headers and captions.
 pub fn measure_name(measure: Measure) -> &'static str {
     match measure {
